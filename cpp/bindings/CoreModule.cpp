@@ -1,0 +1,308 @@
+//===- CoreModule.cpp - passlm._core: LLVM modules for Python -------------===//
+//
+// A thin nanobind layer over cpp/core. Each Module owns its LLVMContext, so
+// different modules can be worked on from different threads at once; the GIL
+// is released during parsing, pipelines and codegen, and a per-module mutex
+// serializes work on one module. Errors cross as the Python exceptions of
+// passlm.errors; no C++ exception is ever thrown through an LLVM frame (core
+// reports errors as values and the exceptions are raised here).
+//
+//===----------------------------------------------------------------------===//
+#include "passlm/Core.h"
+
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/map.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/unique_ptr.h>
+#include <nanobind/stl/vector.h>
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/Errc.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+
+#include <cerrno>
+#include <fstream>
+#include <mutex>
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace {
+
+// C++ carriers of the Python exceptions; translated in NB_MODULE below.
+struct ParseFailure {
+  passlm::ParseDiagnostic Diag;
+};
+struct VerifyFailure {
+  std::string Message;
+};
+struct PipelineFailure {
+  std::string Pipeline, Message;
+};
+struct CodegenFailure {
+  std::string Message;
+};
+struct FileFailure {
+  int Errno;
+  std::string Path, Message;
+};
+
+std::string takeMessage(llvm::Error E) { return llvm::toString(std::move(E)); }
+
+class IRModule {
+public:
+  IRModule(std::unique_ptr<llvm::LLVMContext> Ctx,
+           std::unique_ptr<llvm::Module> M)
+      : Ctx(std::move(Ctx)), M(std::move(M)) {}
+
+  static std::unique_ptr<IRModule> parse(llvm::MemoryBufferRef Buffer,
+                                         bool Verify) {
+    auto Ctx = std::make_unique<llvm::LLVMContext>();
+    passlm::ParseDiagnostic Diag;
+    std::unique_ptr<llvm::Module> M =
+        passlm::parseModule(Buffer, *Ctx, Diag);
+    if (!M)
+      throw ParseFailure{Diag};
+    if (Verify) {
+      std::string Broken = passlm::verifyModule(*M);
+      if (!Broken.empty())
+        throw VerifyFailure{Buffer.getBufferIdentifier().str() + ": " +
+                            Broken};
+    }
+    return std::make_unique<IRModule>(std::move(Ctx), std::move(M));
+  }
+
+  static std::unique_ptr<IRModule> fromFile(const std::string &Path,
+                                            bool Verify) {
+    nb::gil_scoped_release NoGIL;
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
+        llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false);
+    if (!Buffer)
+      throw FileFailure{Buffer.getError().value(), Path,
+                        Buffer.getError().message()};
+    return parse((*Buffer)->getMemBufferRef(), Verify);
+  }
+
+  static std::unique_ptr<IRModule> fromData(std::string Data,
+                                            const std::string &Name,
+                                            bool Verify) {
+    nb::gil_scoped_release NoGIL;
+    return parse(llvm::MemoryBufferRef(Data, Name), Verify);
+  }
+
+  std::string text() {
+    nb::gil_scoped_release NoGIL;
+    std::lock_guard<std::mutex> Lock(Mutex);
+    return passlm::printModule(*M);
+  }
+
+  nb::bytes bitcode() {
+    std::string Bytes;
+    {
+      nb::gil_scoped_release NoGIL;
+      std::lock_guard<std::mutex> Lock(Mutex);
+      Bytes = passlm::writeBitcode(*M);
+    }
+    return nb::bytes(Bytes.data(), Bytes.size());
+  }
+
+  std::unique_ptr<IRModule> clone() {
+    nb::gil_scoped_release NoGIL;
+    std::lock_guard<std::mutex> Lock(Mutex);
+    auto Ctx = std::make_unique<llvm::LLVMContext>();
+    std::unique_ptr<llvm::Module> Copy = passlm::cloneIntoContext(*M, *Ctx);
+    if (!Copy)
+      throw CodegenFailure{"could not copy the module through bitcode"};
+    return std::make_unique<IRModule>(std::move(Ctx), std::move(Copy));
+  }
+
+  void verify() {
+    std::string Broken;
+    {
+      nb::gil_scoped_release NoGIL;
+      std::lock_guard<std::mutex> Lock(Mutex);
+      Broken = passlm::verifyModule(*M);
+    }
+    if (!Broken.empty())
+      throw VerifyFailure{Broken};
+  }
+
+  void run(const std::string &Pipeline) {
+    nb::gil_scoped_release NoGIL;
+    std::lock_guard<std::mutex> Lock(Mutex);
+    // Parse before touching the module, so a bad pipeline leaves it intact
+    // (runPipeline also parses first; this keeps the promise explicit).
+    if (llvm::Error E = passlm::runPipeline(*M, Pipeline))
+      throw PipelineFailure{Pipeline, takeMessage(std::move(E))};
+  }
+
+  uint64_t instructionCount() {
+    nb::gil_scoped_release NoGIL;
+    std::lock_guard<std::mutex> Lock(Mutex);
+    return passlm::countInstructions(*M);
+  }
+
+  uint64_t objectSize() {
+    nb::gil_scoped_release NoGIL;
+    std::lock_guard<std::mutex> Lock(Mutex);
+    std::unique_ptr<llvm::Module> Copy = llvm::CloneModule(*M);
+    llvm::Expected<uint64_t> Size = passlm::objectSizeConsuming(*Copy);
+    if (!Size)
+      throw CodegenFailure{takeMessage(Size.takeError())};
+    return *Size;
+  }
+
+  std::pair<uint64_t, uint64_t> evaluate(const std::string &Pipeline) {
+    nb::gil_scoped_release NoGIL;
+    std::lock_guard<std::mutex> Lock(Mutex);
+    llvm::Expected<passlm::Evaluation> Result =
+        passlm::evaluatePipeline(*M, Pipeline);
+    if (!Result) {
+      std::string Message = takeMessage(Result.takeError());
+      // Parse errors are the caller's pipeline; the rest is codegen.
+      if (llvm::Error E = passlm::checkPipeline(Pipeline))
+        throw PipelineFailure{Pipeline, takeMessage(std::move(E))};
+      throw CodegenFailure{Message};
+    }
+    return {Result->Instructions, Result->ObjectSize};
+  }
+
+  std::string hash() {
+    nb::gil_scoped_release NoGIL;
+    std::lock_guard<std::mutex> Lock(Mutex);
+    return passlm::contentHash(*M);
+  }
+
+  std::string name() {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    return M->getModuleIdentifier();
+  }
+  std::string triple() {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    return M->getTargetTriple();
+  }
+  std::string sourceFile() {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    return M->getSourceFileName();
+  }
+
+private:
+  std::unique_ptr<llvm::LLVMContext> Ctx; // declared first: destroyed last
+  std::unique_ptr<llvm::Module> M;
+  std::mutex Mutex;
+};
+
+void checkPipeline(const std::string &Pipeline) {
+  std::string Message;
+  {
+    nb::gil_scoped_release NoGIL;
+    if (llvm::Error E = passlm::checkPipeline(Pipeline))
+      Message = takeMessage(std::move(E));
+  }
+  if (!Message.empty())
+    throw PipelineFailure{Pipeline, Message};
+}
+
+void loadPassPlugin(const std::string &Path) {
+  if (llvm::Error E = passlm::loadPassPlugin(Path))
+    throw FileFailure{ENOENT, Path, takeMessage(std::move(E))};
+}
+
+template <typename... Args>
+void raisePython(const char *Name, Args &&...Arguments) {
+  nb::object Class = nb::module_::import_("passlm.errors").attr(Name);
+  nb::object Instance = Class(std::forward<Args>(Arguments)...);
+  PyErr_SetObject(Class.ptr(), Instance.ptr());
+}
+
+} // namespace
+
+NB_MODULE(_core, m) {
+  m.doc() = "LLVM modules, pipelines and object sizes, in-process "
+            "(the compiled core of passlm; use the passlm package).";
+
+  nb::register_exception_translator([](const std::exception_ptr &P, void *) {
+    try {
+      std::rethrow_exception(P);
+    } catch (const ParseFailure &F) {
+      raisePython("IRParseError", F.Diag.Message, F.Diag.File, F.Diag.Line,
+                  F.Diag.Column);
+    } catch (const VerifyFailure &F) {
+      raisePython("VerifierError", F.Message);
+    } catch (const PipelineFailure &F) {
+      raisePython("PipelineError", F.Message, F.Pipeline);
+    } catch (const CodegenFailure &F) {
+      raisePython("CodegenError", F.Message);
+    } catch (const FileFailure &F) {
+      nb::object Error = nb::module_::import_("builtins").attr("OSError");
+      nb::object Instance = Error(F.Errno, F.Message, F.Path);
+      PyErr_SetObject(Instance.type().ptr(), Instance.ptr());
+    }
+  });
+
+  nb::class_<IRModule>(m, "Module",
+                       "An LLVM module with its own context. Parse with "
+                       "Module.from_file or Module.from_string.")
+      .def_static("from_file", &IRModule::fromFile, "path"_a,
+                  "verify"_a = true,
+                  "Parse textual IR (.ll) or bitcode (.bc) from a file. "
+                  "Raises IRParseError (file, line, column, message), "
+                  "VerifierError, or OSError.")
+      .def_static(
+          "from_string",
+          [](nb::bytes Data, const std::string &Name, bool Verify) {
+            return IRModule::fromData(std::string(Data.c_str(), Data.size()),
+                                      Name, Verify);
+          },
+          "data"_a, "name"_a = "<bytes>", "verify"_a = true,
+          "Parse bitcode or textual IR held in bytes.")
+      .def_static(
+          "from_string",
+          [](const std::string &Text, const std::string &Name, bool Verify) {
+            return IRModule::fromData(Text, Name, Verify);
+          },
+          "text"_a, "name"_a = "<string>", "verify"_a = true,
+          "Parse textual IR held in a string.")
+      .def("to_text", &IRModule::text, "Textual IR, as opt -S prints it.")
+      .def("__str__", &IRModule::text)
+      .def("to_bitcode", &IRModule::bitcode, "Bitcode bytes.")
+      .def("clone", &IRModule::clone,
+           "An independent copy (its own context).")
+      .def("verify", &IRModule::verify,
+           "Run the IR verifier; raises VerifierError with its message.")
+      .def("run", &IRModule::run, "pipeline"_a,
+           "Run a new-PM pipeline (opt -passes syntax) in place. Raises "
+           "PipelineError with LLVM's message for a bad pipeline, leaving "
+           "the module untouched.")
+      .def_prop_ro("instruction_count", &IRModule::instructionCount,
+                   "Instructions in all function bodies (as instcount).")
+      .def("object_size", &IRModule::objectSize,
+           "Berkeley text + data of the object clang -Oz's backend makes "
+           "of this module, compiled in memory. The module is unchanged.")
+      .def("evaluate", &IRModule::evaluate, "pipeline"_a,
+           "(instruction_count, object_size) after pipeline, on a copy: "
+           "the module is unchanged. An empty pipeline evaluates as is.")
+      .def_prop_ro("hash", &IRModule::hash,
+                   "SHA-256 of the IR, ignoring module id and source name.")
+      .def_prop_ro("name", &IRModule::name, "The module identifier.")
+      .def_prop_ro("triple", &IRModule::triple, "The target triple.")
+      .def_prop_ro("source_file", &IRModule::sourceFile,
+                   "The source_filename of the module.");
+
+  m.def("check_pipeline", &checkPipeline, "pipeline"_a,
+        "Parse a pipeline without running it; raises PipelineError.");
+  m.def(
+      "pass_names",
+      []() {
+        nb::gil_scoped_release NoGIL;
+        return passlm::knownPassNames();
+      },
+      "Pass names the linked LLVM knows, by level (module, cgscc, "
+      "function, loop).");
+  m.def("load_pass_plugin", &loadPassPlugin, "path"_a,
+        "Load an LLVM pass plugin; later pipelines may name its passes.");
+  m.attr("LLVM_VERSION") = LLVM_VERSION_STRING;
+}

@@ -1,0 +1,109 @@
+//===- passlm/Core.h - LLVM-only services shared by the extension and plugin ===//
+//
+// Everything here touches LLVM only: no Python, and no C++ exception is ever
+// thrown (errors come back as llvm::Error / Expected), so the same code runs
+// inside opt and clang (the plugin) and inside Python (the _core extension).
+//
+// Thread safety: an LLVMContext and its modules must be used by one thread at
+// a time; callers lock. Everything process-wide (target registration, the
+// per-thread TargetMachine cache) is safe to use from many threads.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class TargetMachine;
+} // namespace llvm
+
+namespace passlm {
+
+/// Registers every target LLVM was built with, once per process.
+void initializeTargets();
+
+/// Where parsing failed. Line and column are 1-based; 0 when not applicable
+/// (bitcode errors have no line).
+struct ParseDiagnostic {
+  std::string File;
+  int Line = 0;
+  int Column = 0;
+  std::string Message;
+};
+
+/// Parses textual IR or bitcode (detected by its magic). On failure returns
+/// null and fills Diag.
+std::unique_ptr<llvm::Module> parseModule(llvm::MemoryBufferRef Buffer,
+                                          llvm::LLVMContext &Ctx,
+                                          ParseDiagnostic &Diag);
+
+/// Textual IR, as opt -S prints it.
+std::string printModule(const llvm::Module &M);
+
+/// Bitcode bytes, as opt writes them.
+std::string writeBitcode(const llvm::Module &M);
+
+/// Copies M into another context (through bitcode, so nothing is shared).
+std::unique_ptr<llvm::Module> cloneIntoContext(const llvm::Module &M,
+                                               llvm::LLVMContext &Ctx);
+
+/// The verifier's message, or "" when M is valid.
+std::string verifyModule(const llvm::Module &M);
+
+/// Number of instructions in all function bodies (what `instcount` counts).
+uint64_t countInstructions(const llvm::Module &M);
+
+/// SHA-256 (hex) of the module's text with the module identifier and source
+/// file name blanked, so the same IR compiled from different paths agrees.
+std::string contentHash(llvm::Module &M);
+
+/// The TargetMachine for M's triple (the host's when M has none), with
+/// clang -Oz's codegen settings (PIC, codegen -O2). Cached per thread: the
+/// returned machine belongs to the calling thread.
+llvm::Expected<llvm::TargetMachine *> targetMachineFor(const llvm::Module &M);
+
+/// Runs a new-PM pipeline string (opt -passes syntax) on M in place, with
+/// M's TargetMachine, as opt does. A malformed pipeline or unknown pass is an
+/// Error with LLVM's message; M is untouched in that case.
+/// Caution: some pipelines parse and then abort the process at run time
+/// (report_fatal_error); nothing in-process can catch that.
+llvm::Error runPipeline(llvm::Module &M, llvm::StringRef Pipeline);
+
+/// Loads a pass plugin (PassPlugin::Load) into this process: every pipeline
+/// run afterwards can name its passes.
+llvm::Error loadPassPlugin(llvm::StringRef Path);
+
+/// Only parses Pipeline; returns LLVM's message on failure.
+llvm::Error checkPipeline(llvm::StringRef Pipeline);
+
+/// Object size (Berkeley text + data, as llvm-size -B) of M compiled to an
+/// in-memory object with clang -Oz's codegen settings. Codegen rewrites the
+/// IR it compiles (CodeGenPrepare and friends), so M is left modified:
+/// pass a copy you do not need.
+llvm::Expected<uint64_t> objectSizeConsuming(llvm::Module &M);
+
+/// Instruction count and object size of M after Pipeline, on a same-context
+/// clone: M itself is unchanged. The hot path of tuning.
+struct Evaluation {
+  uint64_t Instructions = 0;
+  uint64_t ObjectSize = 0;
+};
+llvm::Expected<Evaluation> evaluatePipeline(const llvm::Module &M,
+                                            llvm::StringRef Pipeline);
+
+/// The pass names the linked LLVM knows, by level: "module", "cgscc",
+/// "function", "loop" (from PassBuilder::printPassNames; passes with
+/// parameters are listed by name only). Analyses are left out.
+std::map<std::string, std::vector<std::string>> knownPassNames();
+
+} // namespace passlm
