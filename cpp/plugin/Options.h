@@ -1,0 +1,36 @@
+//===- Options.h - passlm's settings: environment, then pass parameters ---===//
+//
+// clang cannot pass a plugin's cl::opts reliably, so settings come from
+// PASSLM_* environment variables, the same in opt and clang; in opt the pass
+// parameters (-passes='passlm<k=4;guard=0>') override them.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace passlm {
+
+struct Options {
+  std::string Engine;      // PASSLM_ENGINE; "" = the Python side's default
+  unsigned K = 4;          // PASSLM_K: candidates asked of the engine
+  bool Guard = true;       // PASSLM_GUARD: keep the smallest of candidates and -Oz
+  bool Print = false;      // PASSLM_PRINT: one line per module on stderr
+  bool Strict = false;     // PASSLM_STRICT: failures are errors
+  std::string Python;      // PASSLM_PYTHON: interpreter to embed
+  unsigned TimeoutMs = 60000; // PASSLM_TIMEOUT_MS: one engine call
+  unsigned BudgetMs = 30000;  // PASSLM_BUDGET_MS: measuring candidates, per module
+
+  /// Defaults overridden by the PASSLM_* environment. Malformed values are
+  /// reported in Problems (one line each) and ignored.
+  static Options fromEnvironment(std::string &Problems);
+
+  /// Applies "k=4;guard=0;engine=fixed:default<Oz>;print;strict" (opt pass
+  /// parameters; ';' inside <...> does not split).
+  llvm::Error applyParameters(llvm::StringRef Params);
+};
+
+} // namespace passlm

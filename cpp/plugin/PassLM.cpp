@@ -1,0 +1,200 @@
+//===- PassLM.cpp - the passlm pass ----------------------------------------===//
+//
+// USAGE:
+//   opt-19 -load-pass-plugin=$(passlm plugin-path) -passes=passlm in.ll -o out.bc
+//   opt-19 -load-pass-plugin=$(passlm plugin-path) \
+//          -passes='passlm<k=4;guard=1;print>' in.ll -o out.bc
+//   clang-19 -Oz -fpass-plugin=$(passlm plugin-path) -c x.c
+//
+//===----------------------------------------------------------------------===//
+#include "PassLM.h"
+
+#include "Isolation.h"
+#include "PythonEngine.h"
+#include "passlm/Core.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace llvm;
+
+namespace passlm {
+
+static const char *const Baseline = "default<Oz>";
+static thread_local bool Inside = false;
+
+bool insidePassLM() { return Inside; }
+
+namespace {
+
+struct ReentryGuard {
+  ReentryGuard() { Inside = true; }
+  ~ReentryGuard() { Inside = false; }
+};
+
+/// Chooses the pipeline for one module and reports problems the same way
+/// everywhere: a warning line, or an error in strict mode.
+class Chooser {
+public:
+  Chooser(Module &M, const Options &O) : M(M), O(O) {
+    Name = M.getSourceFileName().empty() ? M.getModuleIdentifier()
+                                         : M.getSourceFileName();
+    Start = std::chrono::steady_clock::now();
+  }
+
+  std::string choose();
+
+  uint64_t ChosenSize = 0, BaselineSize = 0;
+
+private:
+  void problem(const std::string &What, bool FallsBack) {
+    if (O.Strict) {
+      M.getContext().emitError("passlm: " + Name + ": " + What);
+      return;
+    }
+    errs() << "passlm: warning: " << Name << ": " << What
+           << (FallsBack ? "; using default<Oz>" : "") << "\n";
+  }
+
+  unsigned remainingMs() const {
+    auto Spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - Start)
+                     .count();
+    return Spent >= O.BudgetMs ? 0 : unsigned(O.BudgetMs - Spent);
+  }
+
+  std::vector<std::string> candidates();
+
+  Module &M;
+  const Options &O;
+  std::string Name;
+  std::chrono::steady_clock::time_point Start;
+};
+
+std::vector<std::string> Chooser::candidates() {
+  ModuleFacts Facts;
+  Facts.Name = Name;
+  Facts.Hash = contentHash(M);
+  Facts.Triple = M.getTargetTriple();
+  Facts.Instructions = countInstructions(M);
+  EngineAnswer Answer = askEngine(O, Facts, printModule(M));
+  std::string Engine = O.Engine.empty() ? "(default)" : O.Engine;
+  if (!Answer.Error.empty()) {
+    problem("engine " + Engine + " failed: " + Answer.Error, true);
+    return {};
+  }
+  // Parse each candidate here (cheap); unknown passes are dropped.
+  std::vector<std::string> Valid;
+  StringSet<> Seen;
+  for (const std::string &P : Answer.Pipelines) {
+    if (!Seen.insert(P).second)
+      continue;
+    if (Error E = checkPipeline(P)) {
+      problem("dropped candidate '" + P + "': " + toString(std::move(E)),
+              false);
+      continue;
+    }
+    Valid.push_back(P);
+  }
+  if (Valid.empty() && Answer.Pipelines.empty())
+    problem("engine " + Engine + " returned no candidates", true);
+  else if (Valid.empty())
+    problem("no candidate of engine " + Engine + " parses", true);
+  return Valid;
+}
+
+std::string Chooser::choose() {
+  std::vector<std::string> Candidates = candidates();
+  if (Candidates.empty())
+    return Baseline;
+
+  bool Measure = O.Guard || O.Print;
+  std::string Chosen;
+  if (O.Guard || O.Print) {
+    Trial Base = tryInChild(M, Baseline, true, remainingMs());
+    if (!Base.Ok) {
+      problem(std::string("could not measure default<Oz>: ") + Base.Error,
+              true);
+      return Baseline;
+    }
+    BaselineSize = Base.ObjectSize;
+  }
+  if (O.Guard) {
+    Chosen = Baseline;
+    ChosenSize = BaselineSize;
+  }
+  for (size_t I = 0; I < Candidates.size(); ++I) {
+    const std::string &P = Candidates[I];
+    if (P == Baseline) {
+      if (!O.Guard) {
+        Chosen = P;
+        ChosenSize = BaselineSize;
+        break;
+      }
+      continue;
+    }
+    unsigned Left = remainingMs();
+    if (Left == 0) {
+      problem("time budget of " + std::to_string(O.BudgetMs) +
+                  " ms spent after " + std::to_string(I) + " of " +
+                  std::to_string(Candidates.size()) + " candidates",
+              false);
+      break;
+    }
+    Trial T = tryInChild(M, P, Measure, Left);
+    if (!T.Ok) {
+      problem("dropped candidate '" + P + "': " + T.Error, false);
+      continue;
+    }
+    if (!O.Guard) { // the engine's best that works
+      Chosen = P;
+      ChosenSize = T.ObjectSize;
+      break;
+    }
+    if (T.ObjectSize < ChosenSize) { // strictly smaller: ties go to -Oz
+      Chosen = P;
+      ChosenSize = T.ObjectSize;
+    }
+  }
+  if (Chosen.empty()) {
+    problem("no candidate survived validation", true);
+    ChosenSize = BaselineSize;
+    return Baseline;
+  }
+  return Chosen;
+}
+
+} // namespace
+
+PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
+  if (Inside)
+    return PreservedAnalyses::all();
+  ReentryGuard Guard;
+
+  Chooser C(M, Opts);
+  std::string Pipeline = C.choose();
+  if (Error E = runPipeline(M, Pipeline)) {
+    // Tried in a child already, so this is not expected; stay safe anyway.
+    errs() << "passlm: warning: " << M.getSourceFileName() << ": '" << Pipeline
+           << "' failed: " << toString(std::move(E)) << "; using default<Oz>\n";
+    cantFail(runPipeline(M, Baseline));
+  }
+  if (Opts.Print) {
+    errs() << "passlm: " << M.getSourceFileName() << ": '" << Pipeline << "' "
+           << C.ChosenSize << " bytes, -Oz " << C.BaselineSize << " bytes";
+    if (C.BaselineSize)
+      errs() << format(" (%+.2f%%)", 100.0 * (double(C.ChosenSize) -
+                                              double(C.BaselineSize)) /
+                                         double(C.BaselineSize));
+    errs() << "\n";
+  }
+  if (VetoLaterPasses)
+    VetoLaterPasses->store(true);
+  return PreservedAnalyses::none();
+}
+
+} // namespace passlm

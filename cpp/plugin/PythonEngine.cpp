@@ -1,0 +1,212 @@
+//===- PythonEngine.cpp - libpython and the bridge, loaded on first use ----===//
+//
+// The plugin does not link libpython (wheel tools strip it, and opt/clang do
+// not have it). On first use: if the process already runs Python (the _core
+// extension ran the pass), use it; otherwise dlopen the libpython of the
+// chosen interpreter with RTLD_GLOBAL. Then dlopen the bridge library that
+// sits next to this plugin and start it.
+//
+//===----------------------------------------------------------------------===//
+#include "PythonEngine.h"
+
+#include "passlm_bridge.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <condition_variable>
+#include <cstdio>
+#include <dlfcn.h>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+using namespace llvm;
+
+namespace passlm {
+namespace {
+
+struct Bridge {
+  passlm_bridge_call_fn Call = nullptr;
+  passlm_bridge_free_fn Free = nullptr;
+  std::string Error; // why the bridge is unavailable
+};
+
+std::string directoryOfThisLibrary() {
+  Dl_info Info;
+  if (!dladdr(reinterpret_cast<void *>(&directoryOfThisLibrary), &Info) ||
+      !Info.dli_fname)
+    return ".";
+  std::string Path = Info.dli_fname;
+  size_t Slash = Path.rfind('/');
+  return Slash == std::string::npos ? "." : Path.substr(0, Slash);
+}
+
+std::string shellQuote(const std::string &Text) {
+  std::string Quoted = "'";
+  for (char C : Text)
+    Quoted += C == '\'' ? std::string("'\\''") : std::string(1, C);
+  return Quoted + "'";
+}
+
+/// The shared libpython of another interpreter (PASSLM_PYTHON), by asking it.
+std::string libpythonOf(const std::string &Executable) {
+  std::string Command =
+      shellQuote(Executable) +
+      " -I -c 'import os,sysconfig as s;"
+      "print(os.path.join(s.get_config_var(\"LIBDIR\") or \"\","
+      "s.get_config_var(\"INSTSONAME\") or \"\"))' 2>/dev/null";
+  std::string Output;
+  if (FILE *Pipe = popen(Command.c_str(), "r")) {
+    char Buffer[4096];
+    while (fgets(Buffer, sizeof Buffer, Pipe))
+      Output += Buffer;
+    pclose(Pipe);
+  }
+  while (!Output.empty() && (Output.back() == '\n' || Output.back() == '\r'))
+    Output.pop_back();
+  return Output;
+}
+
+bool pythonAlreadyRunning() {
+  using IsInitializedFn = int (*)();
+  auto IsInitialized =
+      reinterpret_cast<IsInitializedFn>(dlsym(RTLD_DEFAULT, "Py_IsInitialized"));
+  return IsInitialized && IsInitialized();
+}
+
+Bridge loadBridge(const Options &O) {
+  Bridge B;
+  std::string Executable = O.Python.empty() ? PASSLM_DEFAULT_PYTHON : O.Python;
+  if (!pythonAlreadyRunning()) {
+    std::string LibPython =
+        O.Python.empty() ? PASSLM_DEFAULT_LIBPYTHON : libpythonOf(O.Python);
+    if (LibPython.empty()) {
+      B.Error = "cannot find the shared libpython of " + Executable;
+      return B;
+    }
+    if (!dlopen(LibPython.c_str(), RTLD_NOW | RTLD_GLOBAL)) {
+      B.Error = std::string("cannot load libpython: ") + dlerror();
+      return B;
+    }
+  }
+  std::string Path = directoryOfThisLibrary() + "/" PASSLM_BRIDGE_NAME;
+  void *Library = dlopen(Path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!Library) {
+    B.Error = std::string("cannot load the bridge: ") + dlerror();
+    return B;
+  }
+  auto Start = reinterpret_cast<passlm_bridge_start_fn>(
+      dlsym(Library, "passlm_bridge_start"));
+  B.Call = reinterpret_cast<passlm_bridge_call_fn>(
+      dlsym(Library, "passlm_bridge_call"));
+  B.Free = reinterpret_cast<passlm_bridge_free_fn>(
+      dlsym(Library, "passlm_bridge_free"));
+  if (!Start || !B.Call || !B.Free) {
+    B.Call = nullptr;
+    B.Error = "the bridge " + Path + " lacks its entry points";
+    return B;
+  }
+  char *Error = nullptr;
+  if (Start(Path.c_str(), Executable.c_str(), &Error)) {
+    B.Call = nullptr;
+    B.Error = Error ? Error : "the bridge did not start";
+    B.Free(Error);
+  }
+  return B;
+}
+
+const Bridge &bridge(const Options &O) {
+  static std::once_flag Once;
+  static Bridge *Loaded = nullptr; // never destroyed: Python is never finalized
+  std::call_once(Once, [&] { Loaded = new Bridge(loadBridge(O)); });
+  return *Loaded;
+}
+
+/// Runs the bridge call on a helper thread so that a hung engine cannot stall
+/// the build past the timeout; a call that times out is abandoned (its thread
+/// finishes or dies with the process).
+bool callWithTimeout(const Bridge &B, const std::string &Request,
+                     unsigned TimeoutMs, std::string &Response) {
+  struct Shared {
+    std::mutex Mutex;
+    std::condition_variable Done;
+    bool Finished = false;
+    int Status = 1;
+    std::string Text;
+  };
+  auto State = std::make_shared<Shared>();
+  passlm_bridge_call_fn Call = B.Call;
+  passlm_bridge_free_fn Free = B.Free;
+  std::thread([State, Call, Free, Request] {
+    char *Answer = nullptr;
+    int Status = Call(Request.c_str(), &Answer);
+    std::lock_guard<std::mutex> Lock(State->Mutex);
+    State->Status = Status;
+    State->Text = Answer ? Answer : "";
+    Free(Answer);
+    State->Finished = true;
+    State->Done.notify_all();
+  }).detach();
+  std::unique_lock<std::mutex> Lock(State->Mutex);
+  if (!State->Done.wait_for(Lock, std::chrono::milliseconds(TimeoutMs),
+                            [&] { return State->Finished; })) {
+    Response = "the engine did not answer within " +
+               std::to_string(TimeoutMs) + " ms";
+    return false;
+  }
+  Response = State->Text;
+  return State->Status == 0;
+}
+
+} // namespace
+
+EngineAnswer askEngine(const Options &O, const ModuleFacts &Facts,
+                       const std::string &IR) {
+  EngineAnswer Answer;
+  const Bridge &B = bridge(O);
+  if (!B.Call) {
+    Answer.Error = B.Error;
+    return Answer;
+  }
+  json::Object Request{
+      {"version", 1},
+      {"engine", O.Engine},
+      {"k", O.K},
+      {"module", json::Object{{"name", Facts.Name},
+                              {"hash", Facts.Hash},
+                              {"triple", Facts.Triple},
+                              {"instructions", Facts.Instructions}}},
+      {"ir", IR}};
+  std::string RequestText;
+  raw_string_ostream(RequestText) << json::Value(std::move(Request));
+
+  std::string Response;
+  if (!callWithTimeout(B, RequestText, O.TimeoutMs, Response)) {
+    Answer.Error = Response.empty() ? "the engine failed" : Response;
+    return Answer;
+  }
+  Expected<json::Value> Parsed = json::parse(Response);
+  if (!Parsed) {
+    Answer.Error = "the engine's answer is not JSON: " +
+                   toString(Parsed.takeError());
+    return Answer;
+  }
+  const json::Object *Root = Parsed->getAsObject();
+  const json::Array *Candidates =
+      Root ? Root->getArray("candidates") : nullptr;
+  if (!Candidates) {
+    Answer.Error = "the engine's answer has no 'candidates' list";
+    return Answer;
+  }
+  for (const json::Value &C : *Candidates) {
+    const json::Object *Entry = C.getAsObject();
+    std::optional<StringRef> Pipeline =
+        Entry ? Entry->getString("pipeline") : std::nullopt;
+    if (Pipeline && !Pipeline->trim().empty())
+      Answer.Pipelines.push_back(Pipeline->trim().str());
+  }
+  return Answer;
+}
+
+} // namespace passlm

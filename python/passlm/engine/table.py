@@ -1,0 +1,65 @@
+"""table:FILE — per-module pipelines, keyed by module content hash.
+
+The file is JSON::
+
+    {"format": "passlm-table", "version": 1,
+     "modules": {"<Module.hash>": ["best pipeline", "second", ...], ...}}
+
+A module missing from the table gets no candidates (the plugin then keeps
+default<Oz> and says so).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+from . import Candidate, EngineSpecError, ModuleFacts
+
+FORMAT = "passlm-table"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class TableEngine:
+    path: str
+    modules: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, path: str) -> "TableEngine":
+        if not path:
+            raise EngineSpecError("table: needs a file, e.g. table:tuned.json")
+        try:
+            data = json.loads(Path(path).read_text())
+        except FileNotFoundError:
+            raise EngineSpecError(f"{path}: no such table file") from None
+        except json.JSONDecodeError as e:
+            raise EngineSpecError(f"{path}:{e.lineno}:{e.colno}: not JSON: {e.msg}") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise EngineSpecError(f"{path}: not a passlm table (expected \"format\": \"{FORMAT}\")")
+        if data.get("version") != VERSION:
+            raise EngineSpecError(f"{path}: unsupported table version {data.get('version')!r}")
+        modules = {}
+        for key, value in (data.get("modules") or {}).items():
+            pipelines = [value] if isinstance(value, str) else value
+            if not isinstance(pipelines, list) or not all(isinstance(p, str) for p in pipelines):
+                raise EngineSpecError(f"{path}: entry {key}: expected a pipeline or a list of pipelines")
+            modules[key] = tuple(pipelines)
+        return cls(path, modules)
+
+    def predict(self, ir_text: str, k: int, facts: Optional[ModuleFacts] = None) -> list[Candidate]:
+        key = facts.hash if facts and facts.hash else _hash_of(ir_text)
+        return [Candidate(p, 1.0 / (rank + 1)) for rank, p in enumerate(self.modules.get(key, ())[:k])]
+
+
+def _hash_of(ir_text: str) -> str:
+    from .. import Module
+
+    return Module.from_string(ir_text, verify=False).hash
+
+
+def write_table(path: str | Path, modules: Mapping[str, Sequence[str]]) -> None:
+    """Write a table file (module hash -> ranked pipelines)."""
+    document = {"format": FORMAT, "version": VERSION, "modules": {h: list(p) for h, p in modules.items()}}
+    Path(path).write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
