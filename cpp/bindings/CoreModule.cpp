@@ -20,7 +20,6 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/Errc.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Transforms/Utils/Cloning.h"
 
 #include <cerrno>
 #include <fstream>
@@ -100,22 +99,24 @@ public:
   }
 
   nb::bytes bitcode() {
-    std::string Bytes;
+    std::shared_ptr<const std::string> Bytes;
     {
       nb::gil_scoped_release NoGIL;
-      std::lock_guard<std::mutex> Lock(Mutex);
-      Bytes = passlm::writeBitcode(*M);
+      Bytes = snapshot();
     }
-    return nb::bytes(Bytes.data(), Bytes.size());
+    return nb::bytes(Bytes->data(), Bytes->size());
   }
 
   std::unique_ptr<IRModule> clone() {
     nb::gil_scoped_release NoGIL;
-    std::lock_guard<std::mutex> Lock(Mutex);
+    std::shared_ptr<const std::string> Bytes = snapshot();
     auto Ctx = std::make_unique<llvm::LLVMContext>();
-    std::unique_ptr<llvm::Module> Copy = passlm::cloneIntoContext(*M, *Ctx);
+    passlm::ParseDiagnostic Diag;
+    std::unique_ptr<llvm::Module> Copy = passlm::parseModule(
+        llvm::MemoryBufferRef(*Bytes, name()), *Ctx, Diag);
     if (!Copy)
-      throw CodegenFailure{"could not copy the module through bitcode"};
+      throw CodegenFailure{"could not copy the module: " + Diag.Message};
+    Copy->setModuleIdentifier(name());
     return std::make_unique<IRModule>(std::move(Ctx), std::move(Copy));
   }
 
@@ -133,6 +134,7 @@ public:
   void run(const std::string &Pipeline) {
     nb::gil_scoped_release NoGIL;
     std::lock_guard<std::mutex> Lock(Mutex);
+    Snapshot.reset();
     // Parse before touching the module, so a bad pipeline leaves it intact
     // (runPipeline also parses first; this keeps the promise explicit).
     if (llvm::Error E = passlm::runPipeline(*M, Pipeline))
@@ -145,21 +147,15 @@ public:
     return passlm::countInstructions(*M);
   }
 
-  uint64_t objectSize() {
-    nb::gil_scoped_release NoGIL;
-    std::lock_guard<std::mutex> Lock(Mutex);
-    std::unique_ptr<llvm::Module> Copy = llvm::CloneModule(*M);
-    llvm::Expected<uint64_t> Size = passlm::objectSizeConsuming(*Copy);
-    if (!Size)
-      throw CodegenFailure{takeMessage(Size.takeError())};
-    return *Size;
-  }
+  uint64_t objectSize() { return evaluate("").second; }
 
+  /// Works on a bitcode snapshot in a fresh context, without the module's
+  /// lock: many threads can evaluate one module at once.
   std::pair<uint64_t, uint64_t> evaluate(const std::string &Pipeline) {
     nb::gil_scoped_release NoGIL;
-    std::lock_guard<std::mutex> Lock(Mutex);
-    llvm::Expected<passlm::Evaluation> Result =
-        passlm::evaluatePipeline(*M, Pipeline);
+    std::shared_ptr<const std::string> Bytes = snapshot();
+    llvm::Expected<passlm::Evaluation> Result = passlm::evaluatePipeline(
+        llvm::MemoryBufferRef(*Bytes, "snapshot"), Pipeline);
     if (!Result) {
       std::string Message = takeMessage(Result.takeError());
       // Parse errors are the caller's pipeline; the rest is codegen.
@@ -180,6 +176,18 @@ public:
     std::lock_guard<std::mutex> Lock(Mutex);
     return M->getModuleIdentifier();
   }
+
+private:
+  /// Use-list-preserving bitcode of the module as it is now, made once per
+  /// change: the exact copy every clone and evaluation starts from.
+  std::shared_ptr<const std::string> snapshot() {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    if (!Snapshot)
+      Snapshot = std::make_shared<const std::string>(passlm::writeBitcode(*M));
+    return Snapshot;
+  }
+
+public:
   std::string triple() {
     std::lock_guard<std::mutex> Lock(Mutex);
     return M->getTargetTriple();
@@ -193,6 +201,7 @@ private:
   std::unique_ptr<llvm::LLVMContext> Ctx; // declared first: destroyed last
   std::unique_ptr<llvm::Module> M;
   std::mutex Mutex;
+  std::shared_ptr<const std::string> Snapshot; // reset by run()
 };
 
 void checkPipeline(const std::string &Pipeline) {

@@ -41,7 +41,7 @@ std::string printModule(const Module &M) {
 std::string writeBitcode(const Module &M) {
   std::string Bytes;
   raw_string_ostream OS(Bytes);
-  WriteBitcodeToFile(M, OS);
+  WriteBitcodeToFile(M, OS, /*ShouldPreserveUseListOrder=*/true);
   OS.flush();
   return Bytes;
 }

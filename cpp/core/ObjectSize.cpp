@@ -8,12 +8,12 @@
 #include "passlm/Core.h"
 
 #include "llvm/Analysis/TargetLibraryInfo.h"
+#include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Triple.h"
-#include "llvm/Transforms/Utils/Cloning.h"
 
 using namespace llvm;
 
@@ -58,18 +58,26 @@ Expected<uint64_t> objectSizeConsuming(Module &M) {
   return Size;
 }
 
-Expected<Evaluation> evaluatePipeline(const Module &M, StringRef Pipeline) {
-  std::unique_ptr<Module> Clone = CloneModule(M);
+Expected<Evaluation> evaluateConsuming(Module &M, StringRef Pipeline) {
   if (!Pipeline.empty())
-    if (Error E = runPipeline(*Clone, Pipeline))
+    if (Error E = runPipeline(M, Pipeline))
       return std::move(E);
   Evaluation Result;
-  Result.Instructions = countInstructions(*Clone);
-  Expected<uint64_t> Size = objectSizeConsuming(*Clone);
+  Result.Instructions = countInstructions(M);
+  Expected<uint64_t> Size = objectSizeConsuming(M);
   if (!Size)
     return Size.takeError();
   Result.ObjectSize = *Size;
   return Result;
+}
+
+Expected<Evaluation> evaluatePipeline(MemoryBufferRef Bitcode,
+                                      StringRef Pipeline) {
+  LLVMContext Ctx;
+  Expected<std::unique_ptr<Module>> M = parseBitcodeFile(Bitcode, Ctx);
+  if (!M)
+    return M.takeError();
+  return evaluateConsuming(**M, Pipeline);
 }
 
 } // namespace passlm

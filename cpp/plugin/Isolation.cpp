@@ -4,7 +4,6 @@
 #include "passlm/Core.h"
 
 #include "llvm/Support/ErrorHandling.h"
-#include "llvm/Transforms/Utils/Cloning.h"
 
 #include <cerrno>
 #include <chrono>
@@ -50,7 +49,9 @@ void childFatalError(void *, const char *Reason, bool) {
   install_fatal_error_handler(childFatalError, nullptr);
   remove_bad_alloc_error_handler();
 
-  std::unique_ptr<Module> Copy = CloneModule(M);
+  // fork gave the child its own copy of the parent's memory: work on M
+  // itself (a CloneModule would lose use-list order and change results).
+  Module *Copy = const_cast<Module *>(&M);
   std::string Reply;
   if (Error E = runPipeline(*Copy, Pipeline)) {
     Reply = "ERR " + toString(std::move(E));
