@@ -1,9 +1,11 @@
 //===- Isolation.cpp ------------------------------------------------------===//
 #include "Isolation.h"
 
+#include "ForkGate.h"
 #include "passlm/Core.h"
 
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <cerrno>
 #include <chrono>
@@ -93,8 +95,25 @@ Trial tryInChild(const Module &M, StringRef Pipeline, bool MeasureSize,
     Result.Error = std::string("pipe: ") + strerror(errno);
     return Result;
   }
+  // Whatever the child needs that registers itself under process-wide locks
+  // (the per-thread TargetMachine cache: a thread_local with a destructor)
+  // is made here, in the parent, first.
+  if (Expected<TargetMachine *> TM = targetMachineFor(M); !TM) {
+    close(Fds[0]);
+    close(Fds[1]);
+    Result.Error = toString(TM.takeError());
+    return Result;
+  }
+  if (!ForkGate::instance().beginFork(TimeoutMs)) {
+    close(Fds[0]);
+    close(Fds[1]);
+    Result.Error = "Python stayed busy on another thread; not tried";
+    return Result;
+  }
   fflush(nullptr); // or buffered output would be written twice
   pid_t Pid = fork();
+  if (Pid != 0) // the child must not touch the gate's mutex: it may be copied locked
+    ForkGate::instance().endFork();
   if (Pid < 0) {
     close(Fds[0]);
     close(Fds[1]);

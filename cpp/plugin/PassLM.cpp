@@ -68,8 +68,13 @@ private:
   }
 
   std::vector<std::string> candidates();
+  void reportDropped(bool NoneLeft);
+  std::string engineName() const {
+    return O.Engine.empty() ? "(default)" : O.Engine;
+  }
 
   Module &M;
+  std::vector<std::string> Dropped; // "'pipeline': why", in order
   const Options &O;
   std::string Name;
   std::chrono::steady_clock::time_point Start;
@@ -82,9 +87,12 @@ std::vector<std::string> Chooser::candidates() {
   Facts.Triple = M.getTargetTriple();
   Facts.Instructions = countInstructions(M);
   EngineAnswer Answer = askEngine(O, Facts, printModule(M));
-  std::string Engine = O.Engine.empty() ? "(default)" : O.Engine;
   if (!Answer.Error.empty()) {
-    problem("engine " + Engine + " failed: " + Answer.Error, true);
+    problem("engine " + engineName() + " failed: " + Answer.Error, true);
+    return {};
+  }
+  if (Answer.Pipelines.empty()) {
+    problem("engine " + engineName() + " returned no candidates", true);
     return {};
   }
   // Parse each candidate here (cheap); unknown passes are dropped.
@@ -94,62 +102,70 @@ std::vector<std::string> Chooser::candidates() {
     if (!Seen.insert(P).second)
       continue;
     if (Error E = checkPipeline(P)) {
-      problem("dropped candidate '" + P + "': " + toString(std::move(E)),
-              false);
+      Dropped.push_back("'" + P + "': " + toString(std::move(E)));
       continue;
     }
     Valid.push_back(P);
   }
-  if (Valid.empty() && Answer.Pipelines.empty())
-    problem("engine " + Engine + " returned no candidates", true);
-  else if (Valid.empty())
-    problem("no candidate of engine " + Engine + " parses", true);
   return Valid;
+}
+
+void Chooser::reportDropped(bool NoneLeft) {
+  if (NoneLeft) { // one line for the whole answer
+    std::string Reasons;
+    for (const std::string &D : Dropped)
+      Reasons += (Reasons.empty() ? "" : "; ") + D;
+    problem("no candidate of engine " + engineName() + " is usable (" +
+                Reasons + ")",
+            true);
+    return;
+  }
+  for (const std::string &D : Dropped)
+    problem("dropped candidate " + D, false);
 }
 
 std::string Chooser::choose() {
   std::vector<std::string> Candidates = candidates();
-  if (Candidates.empty())
+  if (Candidates.empty()) {
+    if (!Dropped.empty())
+      reportDropped(true);
     return Baseline;
+  }
 
   bool Measure = O.Guard || O.Print;
-  std::string Chosen;
-  if (O.Guard || O.Print) {
+  if (Measure) {
     Trial Base = tryInChild(M, Baseline, true, remainingMs());
     if (!Base.Ok) {
       problem(std::string("could not measure default<Oz>: ") + Base.Error,
               true);
       return Baseline;
     }
-    BaselineSize = Base.ObjectSize;
+    BaselineSize = ChosenSize = Base.ObjectSize;
   }
-  if (O.Guard) {
-    Chosen = Baseline;
-    ChosenSize = BaselineSize;
-  }
+  std::string Chosen;
+  bool AnyWorked = false;
   for (size_t I = 0; I < Candidates.size(); ++I) {
     const std::string &P = Candidates[I];
+    Trial T;
     if (P == Baseline) {
-      if (!O.Guard) {
-        Chosen = P;
-        ChosenSize = BaselineSize;
+      T.Ok = true;
+      T.ObjectSize = BaselineSize;
+    } else {
+      unsigned Left = remainingMs();
+      if (Left == 0) {
+        problem("time budget of " + std::to_string(O.BudgetMs) +
+                    " ms spent after " + std::to_string(I) + " of " +
+                    std::to_string(Candidates.size()) + " candidates",
+                false);
         break;
       }
-      continue;
+      T = tryInChild(M, P, Measure, Left);
     }
-    unsigned Left = remainingMs();
-    if (Left == 0) {
-      problem("time budget of " + std::to_string(O.BudgetMs) +
-                  " ms spent after " + std::to_string(I) + " of " +
-                  std::to_string(Candidates.size()) + " candidates",
-              false);
-      break;
-    }
-    Trial T = tryInChild(M, P, Measure, Left);
     if (!T.Ok) {
-      problem("dropped candidate '" + P + "': " + T.Error, false);
+      Dropped.push_back("'" + P + "': " + T.Error);
       continue;
     }
+    AnyWorked = true;
     if (!O.Guard) { // the engine's best that works
       Chosen = P;
       ChosenSize = T.ObjectSize;
@@ -160,8 +176,8 @@ std::string Chooser::choose() {
       ChosenSize = T.ObjectSize;
     }
   }
+  reportDropped(!AnyWorked);
   if (Chosen.empty()) {
-    problem("no candidate survived validation", true);
     ChosenSize = BaselineSize;
     return Baseline;
   }

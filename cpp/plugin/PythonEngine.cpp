@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "PythonEngine.h"
 
+#include "ForkGate.h"
 #include "passlm_bridge.h"
 
 #include "llvm/Support/JSON.h"
@@ -119,7 +120,11 @@ Bridge loadBridge(const Options &O) {
 const Bridge &bridge(const Options &O) {
   static std::once_flag Once;
   static Bridge *Loaded = nullptr; // never destroyed: Python is never finalized
-  std::call_once(Once, [&] { Loaded = new Bridge(loadBridge(O)); });
+  std::call_once(Once, [&] {
+    ForkGate::instance().enterPython();
+    Loaded = new Bridge(loadBridge(O));
+    ForkGate::instance().leavePython();
+  });
   return *Loaded;
 }
 
@@ -132,16 +137,20 @@ bool callWithTimeout(const Bridge &B, const std::string &Request,
     std::mutex Mutex;
     std::condition_variable Done;
     bool Finished = false;
+    bool Abandoned = false; // the waiter gave up and left the gate for us
     int Status = 1;
     std::string Text;
   };
   auto State = std::make_shared<Shared>();
   passlm_bridge_call_fn Call = B.Call;
   passlm_bridge_free_fn Free = B.Free;
+  ForkGate::instance().enterPython();
   std::thread([State, Call, Free, Request] {
     char *Answer = nullptr;
     int Status = Call(Request.c_str(), &Answer);
     std::lock_guard<std::mutex> Lock(State->Mutex);
+    if (!State->Abandoned)
+      ForkGate::instance().leavePython();
     State->Status = Status;
     State->Text = Answer ? Answer : "";
     Free(Answer);
@@ -151,6 +160,10 @@ bool callWithTimeout(const Bridge &B, const std::string &Request,
   std::unique_lock<std::mutex> Lock(State->Mutex);
   if (!State->Done.wait_for(Lock, std::chrono::milliseconds(TimeoutMs),
                             [&] { return State->Finished; })) {
+    // A hung engine is most likely stuck in Python code, not in the loader:
+    // let forks go on rather than stall every later module.
+    State->Abandoned = true;
+    ForkGate::instance().leavePython();
     Response = "the engine did not answer within " +
                std::to_string(TimeoutMs) + " ms";
     return false;
