@@ -1,0 +1,6 @@
+"""``python -m passlm``: the passlm command."""
+import sys
+
+from .cli import main
+
+sys.exit(main())
