@@ -1,0 +1,32 @@
+"""passlm.bridge.handle, the Python end of the plugin's protocol."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from passlm import bridge
+
+
+def request(**overrides) -> str:
+    base = {"version": 1, "engine": "fixed:gvn|sroa", "k": 1,
+            "module": {"name": "x.c", "hash": "h", "triple": "x86_64-pc-linux-gnu", "instructions": 3}, "ir": ""}
+    base.update(overrides)
+    return json.dumps(base)
+
+
+def test_answer_lists_candidates():
+    answer = json.loads(bridge.handle(request(k=2)))
+    assert answer == {"version": 1, "candidates": [{"pipeline": "gvn", "score": 1.0}, {"pipeline": "sroa", "score": 0.5}]}
+
+
+def test_empty_engine_means_the_default():
+    answer = json.loads(bridge.handle(request(engine="")))
+    assert answer["candidates"][0]["pipeline"] == bridge.DEFAULT_ENGINE.split(":", 1)[1].split("|")[0]
+
+
+def test_wrong_version_and_bad_json_raise():
+    with pytest.raises(ValueError, match="unsupported request version"):
+        bridge.handle(request(version=99))
+    with pytest.raises(json.JSONDecodeError):
+        bridge.handle("{not json")
