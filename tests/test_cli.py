@@ -262,3 +262,7 @@ def test_help(passlm_exe):
         assert command in done.stdout
     done = run(passlm_exe, "size", "--help")
     assert done.returncode == 0 and "--passes" in done.stdout and "--json" in done.stdout
+
+
+def test_directory_is_a_user_error(passlm_exe, tmp_path):
+    assert_user_error(run(passlm_exe, "size", str(tmp_path)), str(tmp_path), "Is a directory")

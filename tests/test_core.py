@@ -5,7 +5,6 @@ the same module and pipeline: equality, not closeness.
 """
 from __future__ import annotations
 
-import shutil
 import subprocess
 import threading
 import time

@@ -159,8 +159,9 @@ public:
     if (!Result) {
       std::string Message = takeMessage(Result.takeError());
       // Parse errors are the caller's pipeline; the rest is codegen.
-      if (llvm::Error E = passlm::checkPipeline(Pipeline))
-        throw PipelineFailure{Pipeline, takeMessage(std::move(E))};
+      if (!Pipeline.empty())
+        if (llvm::Error E = passlm::checkPipeline(Pipeline))
+          throw PipelineFailure{Pipeline, takeMessage(std::move(E))};
       throw CodegenFailure{Message};
     }
     return {Result->Instructions, Result->ObjectSize};

@@ -18,6 +18,35 @@ uint64_t countInstructions(const Module &M) {
   return Count;
 }
 
+/// Drops comments (and the blank lines they leave) from textual IR. The
+/// printer's comments carry state that is not IR: "; preds = %a, %b" lists
+/// predecessors in use-list order, which a text round trip does not keep.
+/// String literals (c"..", !"..") may hold ';' and never an unescaped '"'.
+static std::string withoutComments(StringRef Text) {
+  std::string Out;
+  Out.reserve(Text.size());
+  while (!Text.empty()) {
+    auto [Line, Rest] = Text.split('\n');
+    Text = Rest;
+    bool Quoted = false;
+    size_t End = Line.size();
+    for (size_t I = 0; I < Line.size(); ++I) {
+      if (Line[I] == '"')
+        Quoted = !Quoted;
+      else if (Line[I] == ';' && !Quoted) {
+        End = I;
+        break;
+      }
+    }
+    StringRef Kept = Line.take_front(End).rtrim();
+    if (Kept.empty())
+      continue;
+    Out.append(Kept.data(), Kept.size());
+    Out.push_back('\n');
+  }
+  return Out;
+}
+
 std::string contentHash(Module &M) {
   // Blank the two names that depend on where the module came from, print,
   // and restore them: the hash is of the IR, not of its path.
@@ -25,7 +54,7 @@ std::string contentHash(Module &M) {
   std::string SourceFile = M.getSourceFileName();
   M.setModuleIdentifier("");
   M.setSourceFileName("");
-  std::string Text = printModule(M);
+  std::string Text = withoutComments(printModule(M));
   M.setModuleIdentifier(Identifier);
   M.setSourceFileName(SourceFile);
   std::array<uint8_t, 32> Digest = SHA256::hash(
@@ -37,39 +66,55 @@ std::string contentHash(Module &M) {
 std::map<std::string, std::vector<std::string>> knownPassNames() {
   // printPassNames is the only public listing of what the registry holds;
   // it prints headed sections ("Function passes with params:") of indented
-  // names, parameterised ones as "name<params>".
+  // names, parameterised ones as "name<params>". A name is kept only if it
+  // parses on its own at its level (some parameterised passes need their
+  // parameters, e.g. function-simplification<O2>).
   PassBuilder PB;
   std::string Listing;
   raw_string_ostream OS(Listing);
   PB.printPassNames(OS);
   OS.flush();
 
+  struct SectionInfo {
+    const char *Heading, *Level, *Open, *Close;
+  };
+  static const SectionInfo Sections[] = {
+      {"Module passes", "module", "", ""},
+      {"CGSCC passes", "cgscc", "cgscc(", ")"},
+      {"Function passes", "function", "function(", ")"},
+      {"LoopNest passes", "loop", "function(loop(", "))"},
+      {"Loop passes", "loop", "function(loop(", "))"},
+  };
   std::map<std::string, std::vector<std::string>> Names;
-  std::vector<std::string> *Section = nullptr;
+  const SectionInfo *Section = nullptr;
+  bool WithParams = false;
   SmallVector<StringRef, 0> Lines;
   StringRef(Listing).split(Lines, '\n', -1, false);
   for (StringRef Line : Lines) {
     if (!Line.starts_with(" ")) {
       StringRef Heading = Line.trim();
       Section = nullptr;
-      if (Heading.contains("analyses") || Heading.starts_with("Machine"))
-        continue;
-      if (Heading.starts_with("Module passes"))
-        Section = &Names["module"];
-      else if (Heading.starts_with("CGSCC passes"))
-        Section = &Names["cgscc"];
-      else if (Heading.starts_with("Function passes"))
-        Section = &Names["function"];
-      else if (Heading.starts_with("Loop passes") ||
-               Heading.starts_with("LoopNest passes"))
-        Section = &Names["loop"];
+      WithParams = Heading.contains("with params");
+      for (const auto &S : Sections)
+        if (Heading.starts_with(S.Heading) && !Heading.contains("analyses"))
+          Section = &S;
       continue;
     }
     if (!Section)
       continue;
-    StringRef Name = Line.trim().split('<').first;
-    if (!Name.empty())
-      Section->push_back(Name.str());
+    // "name<a;b>" in the with-params sections lists the parameters; elsewhere
+    // the <...> is part of the name (invalidate<all>).
+    StringRef Name = Line.trim();
+    if (WithParams)
+      Name = Name.split('<').first;
+    if (Name.empty())
+      continue;
+    std::string Wrapped = std::string(Section->Open) + Name.str() + Section->Close;
+    if (Error E = checkPipeline(Wrapped)) {
+      consumeError(std::move(E));
+      continue;
+    }
+    Names[Section->Level].push_back(Name.str());
   }
   for (auto &[Level, List] : Names) {
     llvm::sort(List);

@@ -119,6 +119,8 @@ def load_module(
     FileNotFoundError.
     """
     src = Path(path)
+    if src.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(src))
     if src.suffix in IR_SUFFIXES:
         return Module.from_file(str(src), verify=verify)
     if src.suffix in SOURCE_LANGUAGES:
