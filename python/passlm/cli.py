@@ -1,5 +1,6 @@
 """The ``passlm`` command: a thin layer over the library.
 
+    passlm demo [--engine SPEC]      the plugin inside clang on the examples
     passlm info                      versions, plugin and model
     passlm plugin-path               the pass plugin, for -fpass-plugin=
     passlm size FILE... [--passes P] [--json]
@@ -59,6 +60,7 @@ def _version(package: str) -> Optional[str]:
 def cmd_info(args: argparse.Namespace) -> int:
     import passlm
     from passlm import paths
+    from passlm.engine import DEFAULT_ENGINE
 
     torch = _version("torch")
     plugin = paths.plugin_path()
@@ -68,6 +70,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         ("python", f"{platform.python_version()} ({sys.executable})"),
         ("torch", torch if torch else "not installed"),
         ("plugin", f"{plugin} ({'present' if plugin.is_file() else 'not built'})"),
+        ("engine", f"{DEFAULT_ENGINE} (the default; PASSLM_ENGINE or --engine picks another)"),
         ("model", "default (not shipped yet)"),
     ]
     width = max(len(key) for key, _ in rows) + 1
@@ -179,6 +182,21 @@ def cmd_size(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+# --------------------------------------------------------------------- demo
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from passlm.demo import DEMO_ENGINE, default_examples, run_demo
+
+    examples = Path(args.examples) if args.examples else default_examples()
+    if examples is None:
+        raise UserError("no examples folder here; pass --examples DIR")
+    rows = run_demo(examples, args.engine or DEMO_ENGINE)
+    return 0 if all(r.output_ok for r in rows) else 1
+
+
 # --------------------------------------------------------------------- main
 
 
@@ -191,6 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo",
+        help="build the examples with the plugin inside clang -Oz; sizes against -Oz",
+        description=(
+            "Build every example with clang-19 -Oz -fpass-plugin, check that each "
+            "program prints its expected output, and compare object sizes with "
+            "plain clang-19 -Oz. Exit status 1 if any output is wrong."
+        ),
+    )
+    demo.add_argument("--engine", metavar="SPEC", help="engine spec (default: a few generic candidates)")
+    demo.add_argument("--examples", metavar="DIR", help="folder of NAME.c + NAME.expected (default: examples/)")
+    demo.set_defaults(func=cmd_demo)
 
     info = sub.add_parser("info", help="versions, plugin path and model")
     info.set_defaults(func=cmd_info)
@@ -231,7 +262,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     if not getattr(args, "func", None):
         parser.print_usage(sys.stderr)
-        _error("a command is required (info, plugin-path, size)")
+        _error("a command is required (demo, info, plugin-path, size)")
         return 2
     try:
         return args.func(args)

@@ -23,7 +23,8 @@ class PipelineError(PassLMError, ValueError):
 
     def __init__(self, message: str, pipeline: str):
         self.message, self.pipeline = message, pipeline
-        super().__init__(f"invalid pipeline '{pipeline}': {message}")
+        # LLVM's message sometimes quotes the whole pipeline already.
+        super().__init__(message if f"'{pipeline}'" in message else f"invalid pipeline '{pipeline}': {message}")
 
 
 class CodegenError(PassLMError, RuntimeError):
