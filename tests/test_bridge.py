@@ -30,3 +30,15 @@ def test_wrong_version_and_bad_json_raise():
         bridge.handle(request(version=99))
     with pytest.raises(json.JSONDecodeError):
         bridge.handle("{not json")
+
+
+@pytest.mark.parametrize("engine,needs", [("fixed:gvn", []), ("table:{table}", ["hash"]),
+                                          ("python:{engine}:f", ["hash", "ir"])])
+def test_describe_says_what_the_engine_reads(tmp_path, engine, needs):
+    from passlm.engine.table import write_table
+
+    write_table(tmp_path / "t.json", {})
+    (tmp_path / "e.py").write_text("def f(ir, k, facts):\n    return []\n")
+    spec = engine.format(table=tmp_path / "t.json", engine=tmp_path / "e.py")
+    answer = json.loads(bridge.handle(json.dumps({"version": 1, "engine": spec, "describe": True})))
+    assert answer == {"version": 1, "needs": needs}

@@ -47,20 +47,28 @@ static std::string withoutComments(StringRef Text) {
   return Out;
 }
 
-std::string contentHash(Module &M) {
+std::string printModuleAnonymous(Module &M) {
   // Blank the two names that depend on where the module came from, print,
   // and restore them: the hash is of the IR, not of its path.
   std::string Identifier = M.getModuleIdentifier();
   std::string SourceFile = M.getSourceFileName();
   M.setModuleIdentifier("");
   M.setSourceFileName("");
-  std::string Text = withoutComments(printModule(M));
+  std::string Text = printModule(M);
   M.setModuleIdentifier(Identifier);
   M.setSourceFileName(SourceFile);
-  std::array<uint8_t, 32> Digest = SHA256::hash(
-      ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(Text.data()),
-                        Text.size()));
+  return Text;
+}
+
+std::string contentHashOfAnonymousText(StringRef Text) {
+  std::string Content = withoutComments(Text);
+  std::array<uint8_t, 32> Digest = SHA256::hash(ArrayRef<uint8_t>(
+      reinterpret_cast<const uint8_t *>(Content.data()), Content.size()));
   return toHex(Digest, /*LowerCase=*/true);
+}
+
+std::string contentHash(Module &M) {
+  return contentHashOfAnonymousText(printModuleAnonymous(M));
 }
 
 std::map<std::string, std::vector<std::string>> knownPassNames() {

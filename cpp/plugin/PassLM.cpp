@@ -83,10 +83,17 @@ private:
 std::vector<std::string> Chooser::candidates() {
   ModuleFacts Facts;
   Facts.Name = Name;
-  Facts.Hash = contentHash(M);
   Facts.Triple = M.getTargetTriple();
   Facts.Instructions = countInstructions(M);
-  EngineAnswer Answer = askEngine(O, Facts, printModule(M));
+  EngineNeeds Needs = engineNeeds(O);
+  std::string IR;
+  if (Needs.IR || Needs.Hash)
+    IR = printModuleAnonymous(M); // printed once, for the hash and the engine
+  if (Needs.Hash)
+    Facts.Hash = contentHashOfAnonymousText(IR);
+  if (!Needs.IR)
+    IR.clear();
+  EngineAnswer Answer = askEngine(O, Facts, IR);
   if (!Answer.Error.empty()) {
     problem("engine " + engineName() + " failed: " + Answer.Error, true);
     return {};

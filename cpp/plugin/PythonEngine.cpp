@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <dlfcn.h>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -173,6 +174,46 @@ bool callWithTimeout(const Bridge &B, const std::string &Request,
 }
 
 } // namespace
+
+EngineNeeds engineNeeds(const Options &O) {
+  static std::mutex Mutex;
+  static std::map<std::string, EngineNeeds> *Known =
+      new std::map<std::string, EngineNeeds>; // never destroyed, like Python
+  {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    auto It = Known->find(O.Engine);
+    if (It != Known->end())
+      return It->second;
+  }
+  EngineNeeds Needs;
+  const Bridge &B = bridge(O);
+  if (!B.Call)
+    return Needs;
+  json::Object Request{{"version", 1}, {"engine", O.Engine}, {"describe", true}};
+  std::string RequestText;
+  raw_string_ostream(RequestText) << json::Value(std::move(Request));
+  std::string Response;
+  if (!callWithTimeout(B, RequestText, O.TimeoutMs, Response))
+    return Needs;
+  Expected<json::Value> Parsed = json::parse(Response);
+  if (!Parsed) {
+    consumeError(Parsed.takeError());
+    return Needs;
+  }
+  const json::Object *Root = Parsed->getAsObject();
+  const json::Array *List = Root ? Root->getArray("needs") : nullptr;
+  if (!List)
+    return Needs;
+  Needs.IR = Needs.Hash = false;
+  for (const json::Value &V : *List) {
+    std::optional<StringRef> Name = V.getAsString();
+    Needs.IR |= Name && *Name == "ir";
+    Needs.Hash |= Name && *Name == "hash";
+  }
+  std::lock_guard<std::mutex> Lock(Mutex);
+  (*Known)[O.Engine] = Needs;
+  return Needs;
+}
 
 EngineAnswer askEngine(const Options &O, const ModuleFacts &Facts,
                        const std::string &IR) {

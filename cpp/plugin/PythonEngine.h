@@ -21,6 +21,17 @@ struct EngineAnswer {
   std::string Error;                  // one line; empty when the call worked
 };
 
+/// What an engine reads: the plugin prints the IR (which costs tens of ms on
+/// a large module) only for engines that read it or its hash.
+struct EngineNeeds {
+  bool IR = true;
+  bool Hash = true;
+};
+
+/// Asks the engine named by O.Engine what it needs (cached per engine spec).
+/// On any failure, everything: the real call then reports the failure.
+EngineNeeds engineNeeds(const Options &O);
+
 /// Starts (once per process) the embedded interpreter and bridge, then asks
 /// the engine named by O.Engine for up to O.K pipelines for IR. Never throws,
 /// never aborts: every failure (no libpython, import error, exception,

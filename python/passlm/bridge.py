@@ -4,6 +4,9 @@ The plugin (inside opt or clang) sends
 ``{"version": 1, "engine": SPEC, "k": K, "module": {name, hash, triple,
 instructions}, "ir": TEXT}`` and gets back
 ``{"version": 1, "candidates": [{"pipeline": P, "score": S}, ...]}``.
+A request ``{"version": 1, "engine": SPEC, "describe": true}`` is answered
+with ``{"version": 1, "needs": [...]}``: which of "ir" and "hash" the engine
+reads, so the plugin prints a large module only when someone will read it.
 Exceptions travel back as one line ("Type: message") and make the plugin fall
 back to default<Oz>. Engines are built once per spec and kept.
 """
@@ -27,6 +30,9 @@ def handle(request_json: str) -> str:
         engine = _engines.get(spec)
         if engine is None:
             engine = _engines[spec] = make_engine(spec)
+        if request.get("describe"):
+            needs = getattr(engine, "needs", ("ir", "hash"))
+            return json.dumps({"version": PROTOCOL_VERSION, "needs": sorted(needs)})
         facts = ModuleFacts(**request["module"])
         candidates = engine.predict(request["ir"], int(request["k"]), facts=facts)
         return json.dumps(

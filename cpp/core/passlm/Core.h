@@ -70,6 +70,12 @@ uint64_t countInstructions(const llvm::Module &M);
 /// file name blanked, so the same IR compiled from different paths agrees.
 std::string contentHash(llvm::Module &M);
 
+/// The text contentHash hashes (the module printed with its identifier and
+/// source file name blanked), and the hash of such a text: for callers that
+/// need both the IR and its hash without printing twice.
+std::string printModuleAnonymous(llvm::Module &M);
+std::string contentHashOfAnonymousText(llvm::StringRef Text);
+
 /// The TargetMachine for M's triple (the host's when M has none), with
 /// clang -Oz's codegen settings (PIC, codegen -O2). Cached per thread: the
 /// returned machine belongs to the calling thread.

@@ -38,6 +38,11 @@ class ModuleFacts:
 
 
 class Engine(Protocol):
+    """``needs`` names what predict reads besides k: "ir" (the text) and/or
+    "hash" (facts.hash); engines without the attribute get both."""
+
+    needs: frozenset
+
     def predict(self, ir_text: str, k: int, facts: Optional[ModuleFacts] = None) -> list[Candidate]: ...
 
 

@@ -10,6 +10,7 @@ from . import Candidate, EngineSpecError, ModuleFacts
 @dataclass(frozen=True)
 class FixedEngine:
     pipelines: tuple[str, ...]
+    needs = frozenset()  # the same answer for every module
 
     @classmethod
     def from_spec(cls, argument: str) -> "FixedEngine":

@@ -25,6 +25,7 @@ VERSION = 1
 class TableEngine:
     path: str
     modules: Mapping[str, tuple[str, ...]]
+    needs = frozenset({"hash"})
 
     @classmethod
     def load(cls, path: str) -> "TableEngine":
