@@ -420,3 +420,18 @@ def test_gil_is_released_during_evaluate(clang, tmp_path):
     middle = [t for t in ticks if start + quarter < t < end - quarter]
     assert len(middle) >= 10, (len(ticks), len(middle), end - start)
     assert window["result"] == module.evaluate("default<O2>")
+
+
+def test_size_memo_gives_the_same_answers(example_bcs):
+    """Codegen skipped for repeated IR must not change any figure."""
+    import random
+
+    rng = random.Random(7)
+    passes = ["sroa", "early-cse", "gvn", "dse", "simplifycfg", "mem2reg", "sccp", "adce", "globaldce", "default<Oz>"]
+    module = passlm.Module.from_file(str(example_bcs["interp"]))
+    pipelines = [f"module({','.join(rng.choice(passes) for _ in range(rng.randint(1, 4)))})" for _ in range(30)]
+    pipelines += pipelines[:10]  # repeats are certain hits
+    plain = [module.evaluate(p, memo=False) for p in pipelines]
+    hits_before = module.memo_stats[0]
+    assert [module.evaluate(p) for p in pipelines] == plain
+    assert module.memo_stats[0] - hits_before >= 10

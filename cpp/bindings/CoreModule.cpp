@@ -53,8 +53,10 @@ std::string takeMessage(llvm::Error E) { return llvm::toString(std::move(E)); }
 class IRModule {
 public:
   IRModule(std::unique_ptr<llvm::LLVMContext> Ctx,
-           std::unique_ptr<llvm::Module> M)
-      : Ctx(std::move(Ctx)), M(std::move(M)) {}
+           std::unique_ptr<llvm::Module> M,
+           std::shared_ptr<passlm::SizeMemo> Memo = {})
+      : Ctx(std::move(Ctx)), M(std::move(M)),
+        Memo(Memo ? std::move(Memo) : std::make_shared<passlm::SizeMemo>()) {}
 
   static std::unique_ptr<IRModule> parse(llvm::MemoryBufferRef Buffer,
                                          bool Verify) {
@@ -117,7 +119,8 @@ public:
     if (!Copy)
       throw CodegenFailure{"could not copy the module: " + Diag.Message};
     Copy->setModuleIdentifier(name());
-    return std::make_unique<IRModule>(std::move(Ctx), std::move(Copy));
+    // The memo is keyed by content, so the copy may share it.
+    return std::make_unique<IRModule>(std::move(Ctx), std::move(Copy), Memo);
   }
 
   void verify() {
@@ -147,15 +150,17 @@ public:
     return passlm::countInstructions(*M);
   }
 
-  uint64_t objectSize() { return evaluate("").second; }
+  uint64_t objectSize() { return evaluate("", true).second; }
 
   /// Works on a bitcode snapshot in a fresh context, without the module's
   /// lock: many threads can evaluate one module at once.
-  std::pair<uint64_t, uint64_t> evaluate(const std::string &Pipeline) {
+  std::pair<uint64_t, uint64_t> evaluate(const std::string &Pipeline,
+                                         bool UseMemo) {
     nb::gil_scoped_release NoGIL;
     std::shared_ptr<const std::string> Bytes = snapshot();
     llvm::Expected<passlm::Evaluation> Result = passlm::evaluatePipeline(
-        llvm::MemoryBufferRef(*Bytes, "snapshot"), Pipeline);
+        llvm::MemoryBufferRef(*Bytes, "snapshot"), Pipeline,
+        UseMemo ? Memo.get() : nullptr);
     if (!Result) {
       std::string Message = takeMessage(Result.takeError());
       // Parse errors are the caller's pipeline; the rest is codegen.
@@ -176,6 +181,10 @@ public:
   std::string name() {
     std::lock_guard<std::mutex> Lock(Mutex);
     return M->getModuleIdentifier();
+  }
+
+  std::pair<uint64_t, uint64_t> memoStats() const {
+    return {Memo->hits(), Memo->misses()};
   }
 
 private:
@@ -203,6 +212,7 @@ private:
   std::unique_ptr<llvm::Module> M;
   std::mutex Mutex;
   std::shared_ptr<const std::string> Snapshot; // reset by run()
+  std::shared_ptr<passlm::SizeMemo> Memo;       // shared with clones
 };
 
 void checkPipeline(const std::string &Pipeline) {
@@ -292,9 +302,13 @@ NB_MODULE(_core, m) {
       .def("object_size", &IRModule::objectSize,
            "Berkeley text + data of the object clang -Oz's backend makes "
            "of this module, compiled in memory. The module is unchanged.")
-      .def("evaluate", &IRModule::evaluate, "pipeline"_a,
+      .def("evaluate", &IRModule::evaluate, "pipeline"_a, "memo"_a = true,
            "(instruction_count, object_size) after pipeline, on a copy: "
-           "the module is unchanged. An empty pipeline evaluates as is.")
+           "the module is unchanged. An empty pipeline evaluates as is. "
+           "With memo, codegen is skipped when the optimized IR is "
+           "identical to one measured before (same object, by construction).")
+      .def_prop_ro("memo_stats", &IRModule::memoStats,
+                   "(hits, misses) of the object-size memo.")
       .def_prop_ro("hash", &IRModule::hash,
                    "SHA-256 of the IR, ignoring module id and source name.")
       .def_prop_ro("name", &IRModule::name, "The module identifier.")

@@ -11,6 +11,7 @@
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Triple.h"
@@ -58,26 +59,66 @@ Expected<uint64_t> objectSizeConsuming(Module &M) {
   return Size;
 }
 
-Expected<Evaluation> evaluateConsuming(Module &M, StringRef Pipeline) {
+std::optional<uint64_t> SizeMemo::find(const std::string &Key) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  auto It = Sizes.find(Key);
+  if (It == Sizes.end()) {
+    ++Misses;
+    return std::nullopt;
+  }
+  ++Hits;
+  return It->second;
+}
+
+void SizeMemo::insert(const std::string &Key, uint64_t Size) {
+  std::lock_guard<std::mutex> Lock(Mutex);
+  if (!Sizes.emplace(Key, Size).second)
+    return;
+  Order.push_back(Key);
+  if (Order.size() > Capacity) {
+    Sizes.erase(Order.front());
+    Order.pop_front();
+  }
+}
+
+std::string bitcodeFingerprint(const Module &M) {
+  std::string Bytes = writeBitcode(M);
+  std::array<uint8_t, 32> Digest = SHA256::hash(ArrayRef<uint8_t>(
+      reinterpret_cast<const uint8_t *>(Bytes.data()), Bytes.size()));
+  return std::string(Digest.begin(), Digest.end());
+}
+
+Expected<Evaluation> evaluateConsuming(Module &M, StringRef Pipeline,
+                                       SizeMemo *Memo) {
   if (!Pipeline.empty())
     if (Error E = runPipeline(M, Pipeline))
       return std::move(E);
   Evaluation Result;
   Result.Instructions = countInstructions(M);
+  std::string Key;
+  if (Memo) {
+    Key = bitcodeFingerprint(M);
+    if (std::optional<uint64_t> Known = Memo->find(Key)) {
+      Result.ObjectSize = *Known;
+      return Result;
+    }
+  }
   Expected<uint64_t> Size = objectSizeConsuming(M);
   if (!Size)
     return Size.takeError();
   Result.ObjectSize = *Size;
+  if (Memo)
+    Memo->insert(Key, *Size);
   return Result;
 }
 
 Expected<Evaluation> evaluatePipeline(MemoryBufferRef Bitcode,
-                                      StringRef Pipeline) {
+                                      StringRef Pipeline, SizeMemo *Memo) {
   LLVMContext Ctx;
   Expected<std::unique_ptr<Module>> M = parseBitcodeFile(Bitcode, Ctx);
   if (!M)
     return M.takeError();
-  return evaluateConsuming(**M, Pipeline);
+  return evaluateConsuming(**M, Pipeline, Memo);
 }
 
 } // namespace passlm
