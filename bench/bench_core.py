@@ -5,9 +5,12 @@ One evaluation = run a pass pipeline on a module, then measure its object
 size (text + data of the object clang -Oz's backend makes). It is the step an
 autotuner repeats thousands of times per module.
 
-  in-process   Module.evaluate(P) on a module parsed once (it also counts the
-               IR instructions), serially in one thread, then the same jobs on
-               a ThreadPoolExecutor(2) (the GIL is released inside LLVM).
+  in-process   Module.evaluate(P, memo=False) on a module parsed once (it also
+               counts the IR instructions), serially in one thread, then the
+               same jobs on a ThreadPoolExecutor(2) (the GIL is released
+               inside LLVM). A last table shows what the object-size memo
+               (memo=True, the default) saves on random pass lists, each
+               evaluated once, as a tuner makes them.
   subprocess   one process chain per evaluation, as a script would do it:
                  opt-19 -relocation-model=pic -passes=P in.bc -o - \\
                  | llc-19 -O2 -relocation-model=pic -filetype=obj -o - \\
@@ -140,7 +143,9 @@ def run_group(group: str, cases: List[Case], pipelines: Sequence[str], reps: int
     result.subprocess_rate = count / elapsed
 
     def evaluate(job: Tuple[Case, str]) -> Tuple[int, int]:
-        return job[0].module.evaluate(job[1])
+        # memo=False: every evaluation does the whole work, as a subprocess
+        # chain does (the repetitions would otherwise be memo hits).
+        return job[0].module.evaluate(job[1], memo=False)
 
     # Warm up: the per-thread TargetMachine, caches, page faults.
     for case in cases:
@@ -172,6 +177,35 @@ def run_group(group: str, cases: List[Case], pipelines: Sequence[str], reps: int
             )
     result.mismatches = sorted(set(result.mismatches))
     return result
+
+
+MEMO_PASSES = ["instcombine<no-verify-fixpoint>", "simplifycfg", "sroa", "early-cse", "gvn", "dse",
+               "function(loop-mssa(licm))", "loop-rotate", "reassociate", "sccp", "adce", "mem2reg",
+               "jump-threading", "correlated-propagation", "globalopt", "globaldce", "inline", "ipsccp",
+               "deadargelim", "function-attrs", "tailcallelim", "mergefunc", "loop-deletion", "sink",
+               "constmerge", "default<Oz>"]
+
+
+def memo_effect(cases: List[Case], lists_per_module: int = 100, seed: int = 0) -> str:
+    """Random module(...) lists of 1-15 passes, each evaluated once per module."""
+    import random
+
+    rng = random.Random(seed)
+    lines = [f"{'module':<14}{'lists':>6}{'memo hits':>11}{'no memo s':>11}{'memo s':>9}{'speed-up':>10}"]
+    for case in cases:
+        lists = [f"module({','.join(rng.choice(MEMO_PASSES) for _ in range(rng.randint(1, 15)))})"
+                 for _ in range(lists_per_module)]
+        fresh = Module.from_file(str(case.bitcode))  # an empty memo
+        start = time.perf_counter()
+        plain = [fresh.evaluate(p, memo=False) for p in lists]
+        plain_s = time.perf_counter() - start
+        start = time.perf_counter()
+        memo = [fresh.evaluate(p) for p in lists]
+        memo_s = time.perf_counter() - start
+        assert memo == plain, f"memo changed a result on {case.name}"
+        lines.append(f"{case.name:<14}{len(lists):>6}{fresh.memo_stats[0]:>11}{plain_s:>11.2f}{memo_s:>9.2f}"
+                     f"{plain_s / memo_s:>9.2f}x")
+    return "\n".join(lines)
 
 
 def table(results: List[GroupResult]) -> str:
@@ -228,7 +262,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"  {p}")
     print()
 
-    results = []
+    results, memo_cases = [], []
     with tempfile.TemporaryDirectory(prefix="passlm-bench-") as tmp:
         for group in groups:
             cases = prepare(group, GROUPS[group], Path(tmp))
@@ -236,9 +270,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             results.append(run_group(group, cases, pipelines, args.reps, args.subprocess_reps, tools))
             print(f"[{group}: {', '.join(c.name for c in cases)}; {time.perf_counter() - started:.0f} s]",
                   flush=True)
+            memo_cases += cases[:3]
+        memo_table = memo_effect(memo_cases)
 
     print()
     print(table(results))
+    print()
+    print("object-size memo on random pass lists (each list once, 1 thread):")
+    print(memo_table)
     print()
     status = 0
     for r in results:
