@@ -1,0 +1,194 @@
+"""A pool of worker processes that evaluate (module, pipeline) pairs in-process.
+
+Some pipelines parse and then abort LLVM (report_fatal_error), crash it or
+hang it; nothing in-process survives that. So every evaluation runs in a
+worker process through ``passlm._core``. A worker that dies takes only its
+job with it (recorded as ``crash``) and is replaced; a job that overruns its
+timeout has its worker killed (``timeout``). concurrent.futures cannot be
+used: one dead worker breaks a ProcessPoolExecutor for good. Workers are
+plain ``python -m passlm.tune.workers`` processes talking over two pipes, so
+they neither fork a parent that has threads nor re-import the caller's
+``__main__`` (as multiprocessing's spawn and forkserver do).
+
+    with WorkerPool(jobs=2, timeout=60) as pool:
+        for result in pool.evaluate_many([Job(hash, bitcode, "default<Oz>")]):
+            print(result.pipeline, result.status, result.object_size)
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Iterable, Iterator, Optional, Sequence
+
+from ..store import Evaluation
+
+_MODULES_PER_WORKER = 32
+
+
+@dataclass(frozen=True)
+class Job:
+    module: str     # Module.hash
+    bitcode: bytes  # the module, as the store keeps it
+    pipeline: str
+    strategy: Optional[str] = None
+
+
+def _worker_main(jobs: Connection, replies: Connection, plugins: Sequence[str]) -> None:
+    """Evaluate jobs until the pipe closes. Parsed modules are kept (LRU)."""
+    import passlm
+
+    for plugin in plugins:
+        passlm.load_pass_plugin(plugin)
+    modules: OrderedDict = OrderedDict()
+    while True:
+        try:
+            job = jobs.recv()
+        except EOFError:
+            return
+        start = time.perf_counter()
+        try:
+            module = modules.get(job.module)
+            if module is None:
+                module = modules[job.module] = passlm.Module.from_string(job.bitcode, name=job.module)
+                if len(modules) > _MODULES_PER_WORKER:
+                    modules.popitem(last=False)
+            modules.move_to_end(job.module)
+            instructions, size = module.evaluate(job.pipeline)
+            reply = ("ok", instructions, size, None)
+        except passlm.PipelineError as e:
+            reply = ("invalid", None, None, e.message)
+        except Exception as e:  # codegen errors, verifier failures of the result
+            reply = ("invalid", None, None, f"{type(e).__name__}: {e}")
+        replies.send(reply + (time.perf_counter() - start,))
+
+
+class _Worker:
+    def __init__(self, plugins: Sequence[str]):
+        job_read, job_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        # What LLVM prints when it aborts goes to a file: the crash's reason.
+        self.stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "passlm.tune.workers", str(job_read), str(reply_write), *plugins],
+            pass_fds=(job_read, reply_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=self.stderr)
+        os.close(job_read)
+        os.close(reply_write)
+        self.jobs = Connection(job_write, readable=False)
+        self.conn = Connection(reply_read, writable=False)
+        self.sentinel = os.pidfd_open(self.process.pid)  # readable once the worker is gone
+        self.job: Optional[Job] = None
+        self.deadline = 0.0
+
+    def give(self, job: Job, timeout: float) -> None:
+        self.job, self.deadline = job, time.monotonic() + timeout
+        self.jobs.send(job)
+
+    def last_words(self) -> str:
+        """The last line the worker printed on stderr (LLVM's fatal error)."""
+        self.stderr.seek(0)
+        lines = [l for l in self.stderr.read().decode(errors="replace").splitlines() if l.strip()]
+        return lines[-1].strip() if lines else ""
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        for resource in (self.jobs, self.conn, self.stderr):
+            resource.close()
+        os.close(self.sentinel)
+
+
+class WorkerPool:
+    """``jobs`` worker processes; each evaluation may take ``timeout`` seconds."""
+
+    def __init__(self, jobs: int = 2, timeout: float = 60.0, plugins: Sequence[str] = ()):
+        if jobs < 1:
+            raise ValueError("jobs must be at least 1")
+        self.timeout, self.plugins = timeout, tuple(plugins)
+        self.workers = [_Worker(self.plugins) for _ in range(jobs)]
+        self.crashes = self.timeouts = 0
+
+    def close(self) -> None:
+        for w in self.workers:
+            w.kill()
+        self.workers = []
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        self.workers[self.workers.index(worker)] = _Worker(self.plugins)
+
+    def evaluate_many(self, jobs: Iterable[Job]) -> Iterator[Evaluation]:
+        """Evaluations in the order they finish. Reads ``jobs`` lazily, so a
+        caller may feed it from a generator that depends on earlier results."""
+        pending = iter(jobs)
+        queue: deque = deque()
+        exhausted = False
+
+        def next_job() -> Optional[Job]:
+            nonlocal exhausted
+            if queue:
+                return queue.popleft()
+            if exhausted:
+                return None
+            try:
+                return next(pending)
+            except StopIteration:
+                exhausted = True
+                return None
+
+        while True:
+            for w in self.workers:
+                if w.job is None:
+                    job = next_job()
+                    if job is not None:
+                        w.give(job, self.timeout)
+            busy = [w for w in self.workers if w.job is not None]
+            if not busy:
+                return
+            wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = wait([w.conn for w in busy] + [w.sentinel for w in busy], timeout=wait_for)
+            now = time.monotonic()
+            for w in busy:
+                job = w.job
+                if w.conn in ready:
+                    try:
+                        status, instructions, size, detail, seconds = w.conn.recv()
+                    except (EOFError, OSError):  # died while answering
+                        yield self._lost(w, job, "crash")
+                        continue
+                    w.job = None
+                    yield Evaluation(job.module, job.pipeline, status, instructions, size, detail, seconds,
+                                     job.strategy)
+                elif w.sentinel in ready:
+                    yield self._lost(w, job, "crash")
+                elif now >= w.deadline:
+                    yield self._lost(w, job, "timeout")
+
+    def _lost(self, worker: _Worker, job: Job, status: str) -> Evaluation:
+        code = worker.process.poll()
+        words = worker.last_words()
+        self._replace(worker)
+        if status == "crash":
+            self.crashes += 1
+            detail = f"worker died (exit code {code})" + (f": {words}" if words else "")
+        else:
+            self.timeouts += 1
+            detail = f"no result within {self.timeout:g} s"
+        return Evaluation(job.module, job.pipeline, status, None, None, detail, None, job.strategy)
+
+
+if __name__ == "__main__":
+    _worker_main(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False),
+                 sys.argv[3:])
