@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Iterable, Iterator, Optional, Sequence
@@ -129,34 +129,29 @@ class WorkerPool:
         worker.kill()
         self.workers[self.workers.index(worker)] = _Worker(self.plugins)
 
-    def evaluate_many(self, jobs: Iterable[Job]) -> Iterator[Evaluation]:
-        """Evaluations in the order they finish. Reads ``jobs`` lazily, so a
-        caller may feed it from a generator that depends on earlier results."""
-        pending = iter(jobs)
-        queue: deque = deque()
-        exhausted = False
+    @property
+    def idle(self) -> int:
+        """Workers free for a job now."""
+        return sum(w.job is None for w in self.workers)
 
-        def next_job() -> Optional[Job]:
-            nonlocal exhausted
-            if queue:
-                return queue.popleft()
-            if exhausted:
-                return None
-            try:
-                return next(pending)
-            except StopIteration:
-                exhausted = True
-                return None
+    @property
+    def busy(self) -> int:
+        return len(self.workers) - self.idle
 
-        while True:
-            for w in self.workers:
-                if w.job is None:
-                    job = next_job()
-                    if job is not None:
-                        w.give(job, self.timeout)
-            busy = [w for w in self.workers if w.job is not None]
-            if not busy:
-                return
+    def submit(self, job: Job) -> None:
+        """Hands a job to an idle worker (there must be one)."""
+        worker = next((w for w in self.workers if w.job is None), None)
+        if worker is None:
+            raise RuntimeError("no idle worker: collect() first")
+        worker.give(job, self.timeout)
+
+    def collect(self) -> list[Evaluation]:
+        """Waits until at least one running job ends; returns what ended."""
+        busy = [w for w in self.workers if w.job is not None]
+        if not busy:
+            return []
+        done: list[Evaluation] = []
+        while not done:
             wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy] + [w.sentinel for w in busy], timeout=wait_for)
             now = time.monotonic()
@@ -166,15 +161,32 @@ class WorkerPool:
                     try:
                         status, instructions, size, detail, seconds = w.conn.recv()
                     except (EOFError, OSError):  # died while answering
-                        yield self._lost(w, job, "crash")
+                        done.append(self._lost(w, job, "crash"))
                         continue
                     w.job = None
-                    yield Evaluation(job.module, job.pipeline, status, instructions, size, detail, seconds,
-                                     job.strategy)
+                    done.append(Evaluation(job.module, job.pipeline, status, instructions, size, detail, seconds,
+                                           job.strategy))
                 elif w.sentinel in ready:
-                    yield self._lost(w, job, "crash")
+                    done.append(self._lost(w, job, "crash"))
                 elif now >= w.deadline:
-                    yield self._lost(w, job, "timeout")
+                    done.append(self._lost(w, job, "timeout"))
+            busy = [w for w in self.workers if w.job is not None]
+        return done
+
+    def evaluate_many(self, jobs: Iterable[Job]) -> Iterator[Evaluation]:
+        """Evaluations in the order they finish; ``jobs`` is read lazily."""
+        pending = iter(jobs)
+        exhausted = False
+        while True:
+            while not exhausted and self.idle:
+                job = next(pending, None)
+                if job is None:
+                    exhausted = True
+                else:
+                    self.submit(job)
+            if not self.busy:
+                return
+            yield from self.collect()
 
     def _lost(self, worker: _Worker, job: Job, status: str) -> Evaluation:
         code = worker.process.poll()

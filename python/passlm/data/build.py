@@ -1,0 +1,264 @@
+"""Compile jobs to IR modules and store them.
+
+A :class:`Job` is one source file with everything needed to compile it: the
+flags, the folder to compile in, and the provenance to record. The command is
+
+    clang-19 FLAGS -Oz -Xclang -disable-llvm-passes -emit-llvm -c SRC -o - -working-directory CWD
+
+(the IR form of DESIGN.md), run in CWD; sources are named relative to CWD
+where possible, so ``__FILE__`` and the module hash do not depend on where a
+package was unpacked.
+
+:class:`Builder` compiles jobs in a pool (subprocess clang calls), takes the
+results in job order, and writes each at once: a module (stored once per
+content hash) or a failure with clang's first error line. A job whose source
+is already stored or already failed for its origin and package is skipped, so
+a killed run resumes where it stopped. Taking results in order makes a cap on
+modules per package deterministic: the first N sources that compile, in the
+jobs' order, however the pool schedules them.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional, Sequence
+
+from ..compile import IR_FLAGS, default_clang
+from ..errors import PassLMError
+from ..store import Provenance, Store
+
+#: Modules whose bitcode is larger than this are skipped (with a recorded reason).
+MAX_BITCODE_BYTES = 2 * 1024 * 1024
+#: One clang call, at most (seconds).
+COMPILE_TIMEOUT = 300
+
+
+class DataError(PassLMError, ValueError):
+    """A problem with what the user asked the dataset builder to do (exit 1)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One source to compile: what to run and what to record."""
+
+    source: str  # the name recorded (relative to the package or directory root)
+    path: str  # the file as given to clang (relative to cwd, or absolute)
+    cwd: str  # where clang runs
+    flags: tuple[str, ...]  # the compile flags (include dirs, defines, -x, -std...), no IR flags, no source
+    origin: str  # "dir", "compile_commands", "debian", "csmith"
+    package: str = ""
+    version: Optional[str] = None
+    licence: Optional[str] = None
+
+    def command(self, clang: str) -> list[str]:
+        return [clang, *self.flags, *IR_FLAGS, self.path, "-o", "-", "-working-directory", self.cwd]
+
+
+@dataclass
+class BuildCounts:
+    """What one build did (``skipped``: done by an earlier run)."""
+
+    stored: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    skipped: int = 0
+    capped: int = 0  # not compiled (or compiled and dropped) because the package reached its cap
+
+    def add(self, other: "BuildCounts") -> None:
+        for name in ("stored", "duplicates", "failed", "skipped", "capped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def summary(self) -> str:
+        parts = [f"{self.stored} stored", f"{self.duplicates} duplicates", f"{self.failed} failed",
+                 f"{self.skipped} done before"]
+        if self.capped:
+            parts.append(f"{self.capped} over the cap")
+        return ", ".join(parts)
+
+
+@dataclass
+class _Result:
+    job: Job
+    command: list[str]
+    bitcode: Optional[bytes] = None
+    hash: Optional[str] = None
+    instructions: Optional[int] = None
+    reason: Optional[str] = None  # set when the source did not give a module
+
+
+def first_error_line(stderr: str) -> str:
+    """The first line of clang's diagnostics that is an error (else the first line)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        if "error:" in line:
+            return line
+    return lines[0] if lines else "(no diagnostics)"
+
+
+def _compile(job: Job, clang: str, timeout: float, max_bytes: int) -> _Result:
+    from .. import Module
+
+    command = job.command(clang)
+    result = _Result(job, command)
+    try:
+        done = subprocess.run(command, cwd=job.cwd, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        result.reason = f"clang timed out after {timeout:g} s"
+        return result
+    except OSError as e:
+        result.reason = f"cannot run {clang}: {e.strerror or e}"
+        return result
+    if done.returncode != 0 or not done.stdout:
+        how = "" if done.returncode > 0 else f" (killed by signal {-done.returncode})" if done.returncode < 0 else ""
+        result.reason = first_error_line(done.stderr.decode("utf-8", "replace")) + how
+        return result
+    if len(done.stdout) > max_bytes:
+        result.reason = (f"bitcode too large: {len(done.stdout) / 1e6:.1f} MB"
+                         f" > {max_bytes / 1e6:.1f} MB")
+        return result
+    try:
+        module = Module.from_string(done.stdout, name=job.source)
+        result.hash, result.instructions = module.hash, module.instruction_count
+    except (PassLMError, ValueError, RuntimeError) as e:
+        result.reason = f"IR does not load: {str(e).splitlines()[0] if str(e) else type(e).__name__}"
+        return result
+    result.bitcode = done.stdout
+    return result
+
+
+def _progress(total: int, label: str, enabled: Optional[bool]):
+    """A tqdm bar (on a terminal unless told), or None when tqdm is missing or off."""
+    if enabled is False:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc=label, unit="src", file=sys.stderr, leave=False,
+                disable=None if enabled is None else not enabled, dynamic_ncols=True)
+
+
+@dataclass
+class Builder:
+    """Compiles jobs into a store, ``jobs`` at a time."""
+
+    store: Store
+    jobs: int = 2
+    clang: str = field(default_factory=default_clang)
+    max_bitcode: int = MAX_BITCODE_BYTES
+    timeout: float = COMPILE_TIMEOUT
+    progress: Optional[bool] = None  # None: a bar on a terminal only
+    log: Callable[[str], None] = field(default=lambda message: print(message, file=sys.stderr, flush=True))
+
+    def build(self, jobs: Sequence[Job], label: str = "", max_modules: Optional[int] = None) -> BuildCounts:
+        """Compile and store ``jobs`` (in their order), skipping what an earlier run did.
+
+        ``max_modules`` caps the modules stored per (origin, package), counting
+        those stored before: the first sources that compile, in job order.
+        """
+        counts = BuildCounts()
+        todo: list[Job] = []
+        done_before: dict[tuple[str, str], set[str]] = {}
+        seen: set[tuple[str, str, str]] = set()
+        for job in jobs:
+            key = (job.origin, job.package)
+            if key not in done_before:
+                done_before[key] = self.store.attempted_sources(job.origin, job.package)
+            if job.source in done_before[key] or (job.origin, job.package, job.source) in seen:
+                counts.skipped += 1
+                continue
+            seen.add((job.origin, job.package, job.source))
+            todo.append(job)
+        stored_per_key = {key: self._stored(*key) for key in done_before} if max_modules is not None else {}
+
+        bar = _progress(len(todo), label or "build", self.progress)
+        window: deque[Future] = deque()
+        queue = iter(todo)
+        full: set[tuple[str, str]] = set()
+
+        def refill(pool: ThreadPoolExecutor) -> None:
+            while len(window) < 2 * self.jobs:
+                for job in queue:
+                    if (job.origin, job.package) in full:
+                        counts.capped += 1
+                        if bar is not None:
+                            bar.update(1)
+                        continue
+                    window.append(pool.submit(_compile, job, self.clang, self.timeout, self.max_bitcode))
+                    break
+                else:
+                    return
+
+        pool = ThreadPoolExecutor(max_workers=max(1, self.jobs), thread_name_prefix="passlm-data")
+        try:
+            refill(pool)
+            while window:
+                result = window.popleft().result()
+                job = result.job
+                key = (job.origin, job.package)
+                if key in full:
+                    counts.capped += 1
+                elif result.reason is not None:
+                    self.store.record_failure(job.origin, job.source, result.reason, package=job.package,
+                                              command=result.command)
+                    counts.failed += 1
+                else:
+                    provenance = Provenance(source=job.source, origin=job.origin, llvm_version=_llvm_version(),
+                                            package=job.package or None, version=job.version,
+                                            licence=job.licence, command=result.command)
+                    if self.store.add_module(result.hash, result.bitcode, provenance, result.instructions):
+                        counts.stored += 1
+                        if max_modules is not None:
+                            stored_per_key[key] = stored_per_key.get(key, 0) + 1
+                            if stored_per_key[key] >= max_modules:
+                                full.add(key)
+                    else:
+                        counts.duplicates += 1
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(stored=counts.stored, failed=counts.failed, dup=counts.duplicates,
+                                    refresh=False)
+                refill(pool)
+        finally:
+            for future in window:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            if bar is not None:
+                bar.close()
+        if label:
+            self.log(f"passlm: {label}: {counts.summary()}")
+        return counts
+
+    def _stored(self, origin: str, package: str) -> int:
+        if package:
+            return sum(1 for h in self.store.module_hashes(package=package)
+                       if self.store.module_info(h)["origin"] == origin)
+        return len(self.store.attempted_sources(origin, package)) - sum(
+            1 for f in self.store.failures() if f["origin"] == origin and not f["package"])
+
+
+def _llvm_version() -> str:
+    from .. import LLVM_VERSION
+
+    return LLVM_VERSION
+
+
+def relative_name(path: str, root: str) -> str:
+    """``path`` relative to ``root`` (with /), or ``path`` itself when it lies outside."""
+    rel = os.path.relpath(path, root)
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def split_flags(values: Optional[Iterable[str]]) -> tuple[str, ...]:
+    """``--flags '-DX -Ifoo'`` (repeatable) as one tuple of flags."""
+    import shlex
+
+    out: list[str] = []
+    for value in values or ():
+        out.extend(shlex.split(value))
+    return tuple(out)

@@ -1,0 +1,53 @@
+"""Jobs for every C/C++ source under a directory (``passlm data build --dir``)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..compile import SOURCE_LANGUAGES
+from .build import DataError, Job
+
+
+def find_sources(root: Path, suffixes: Iterable[str] = tuple(SOURCE_LANGUAGES),
+                 exclude_dirs: Iterable[str] = ()) -> list[str]:
+    """Paths (relative to root, with /) of the files with these suffixes, sorted.
+
+    Hidden folders and the folder names in ``exclude_dirs`` are not entered.
+    """
+    suffixes, exclude = tuple(suffixes), set(exclude_dirs)
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in exclude)
+        rel_folder = os.path.relpath(folder, root)
+        for name in files:
+            if name.endswith(suffixes) and not name.startswith("."):
+                rel = name if rel_folder == "." else os.path.join(rel_folder, name)
+                found.append(rel.replace(os.sep, "/"))
+    return sorted(found)
+
+
+def language_flags(source: str) -> tuple[str, ...]:
+    return ("-x", SOURCE_LANGUAGES[Path(source).suffix])
+
+
+def dir_jobs(directory: str | os.PathLike, package: Optional[str] = None,
+             flags: Iterable[str] = ()) -> list[Job]:
+    """One job per C/C++ source under ``directory``; include dirs: the file's folder and the root.
+
+    Sources are compiled from the root and named relative to it; the package
+    defaults to the directory's name.
+    """
+    root = Path(directory).resolve()
+    if not root.exists():
+        raise DataError(f"{directory}: no such directory")
+    if not root.is_dir():
+        raise DataError(f"{directory}: not a directory")
+    package = package or root.name
+    jobs = []
+    for source in find_sources(root):
+        folder = os.path.dirname(source) or "."
+        job_flags = (*language_flags(source), "-I", folder, "-I", ".", *flags)
+        jobs.append(Job(source=source, path=source, cwd=str(root), flags=job_flags, origin="dir",
+                        package=package))
+    return jobs

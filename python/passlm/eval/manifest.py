@@ -1,0 +1,95 @@
+"""What an evaluation records about itself, so its numbers can be traced and
+re-run: versions, the checkout's commit, the engine (and the hash of the
+model files it names), the machine and the time.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional
+
+
+def _spec_path(spec: str) -> tuple[Optional[Path], str, str]:
+    """(the file or folder an engine spec names, the text before it, after it).
+
+    ``table:FILE`` and ``KIND:PATH`` name PATH; ``python:FILE.py:FUNCTION``
+    names FILE.py. Specs that name nothing on disk (``fixed:...``) give None.
+    """
+    kind, sep, argument = spec.partition(":")
+    if not sep or not argument:
+        return None, spec, ""
+    if Path(argument).exists():
+        return Path(argument), f"{kind}:", ""
+    path, sep, rest = argument.rpartition(":")
+    if sep and path and Path(path).exists():
+        return Path(path), f"{kind}:", f":{rest}"
+    return None, spec, ""
+
+
+def resolve_engine_spec(spec: str) -> str:
+    """The spec with the file or folder it names made absolute (for replay from elsewhere)."""
+    path, before, after = _spec_path(spec)
+    return f"{before}{path.resolve()}{after}" if path is not None else spec
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def model_hash(spec: str) -> Optional[str]:
+    """sha256 of the model an engine spec names, or None when it names no file.
+
+    A file: the sha256 of its bytes. A folder: the sha256 of the lines
+    ``RELATIVE_PATH NUL SHA256 NEWLINE`` of all files below it, sorted by
+    relative path (names and contents count; timestamps do not).
+    """
+    path, _, _ = _spec_path(spec)
+    if path is None:
+        return None
+    if path.is_file():
+        return _file_sha256(path)
+    digest = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(f"{f.relative_to(path).as_posix()}\0{_file_sha256(f)}\n".encode())
+    return digest.hexdigest()
+
+
+def git_commit() -> Optional[str]:
+    """HEAD of the git checkout passlm's Python sources live in, or None."""
+    here = Path(__file__).resolve().parent
+    try:
+        done = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and len(commit) == 40 else None
+
+
+def machine() -> dict:
+    return {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor() or None,
+        "cpu_count": os.cpu_count(),
+        "python": f"{platform.python_version()} ({sys.executable})",
+    }
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def software() -> dict:
+    import passlm
+
+    return {"passlm_version": passlm.__version__, "git_commit": git_commit(), "llvm_version": passlm.LLVM_VERSION}

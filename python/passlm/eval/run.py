@@ -1,0 +1,383 @@
+"""Running an evaluation: predictions, verified evaluations, rows, aggregates.
+
+For every module of a suite, the figures (object size = text + data of the
+object, and IR instruction count; DESIGN.md) under these columns:
+
+``O0``
+    the module as it is (no passes).
+``Oz``
+    ``default<Oz>``: the baseline of every ratio.
+``top1``
+    the engine's first candidate, as it is (no guard). A top-1 that fails has
+    the failure as its status (``invalid``: LLVM rejected the pipeline or its
+    result failed verification or codegen; ``crash``: it killed LLVM;
+    ``timeout``; ``engine-error``: ``predict`` raised; ``no-candidates``:
+    the engine answered with nothing) and no sizes: it is never replaced by
+    -Oz in this column.
+``top1_guarded``
+    what the plugin's guard keeps with k=1: the top-1 if it is ok and smaller
+    than -Oz, else -Oz (ties go to -Oz). Defined for every module.
+``best_of_k``
+    the smallest of the engine's first k candidates whose evaluation is ok
+    (ties: the better-ranked). Status ``no-ok-candidate`` when none is,
+    ``engine-error`` / ``no-candidates`` when there were none to try.
+``best_of_k_guarded``
+    min(best_of_k, -Oz), -Oz when no candidate is ok (ties go to -Oz).
+``tuned``
+    with ``--tuned DB``: the autotuner's best for the module
+    (``Store.best(hash, "size")``, as recorded); None when the store has no
+    successful evaluation of the module, or no store was given.
+
+Every evaluation runs in a ``WorkerPool`` process, so a candidate that aborts
+LLVM costs a ``crash`` row, never the evaluation. Prediction latency is the
+wall time of ``engine.predict`` for the module (all predictions are made
+before the evaluations start, so the workers do not compete with them).
+
+Aggregates (``aggregate(rows)``): modules whose -Oz evaluation failed, or
+whose -Oz object is empty, are left out of every ratio and listed. Each
+column's improvement over -Oz (``passlm.metrics.improvement_over_oz``:
+headline 1 - geomean(size / size(-Oz)), the total-size form, wins/ties/losses)
+is computed over the modules where that column is ok, and says how many
+those are and how the others failed. The guarded columns are ok everywhere,
+so they cover the whole suite. ``fraction_of_tuned`` is, over the modules
+with a tuned result where the column is ok, the column's geomean improvement
+divided by the autotuner's on the same modules (None when the autotuner's is
+not positive or there is no such module).
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..engine import Candidate, ModuleFacts, make_engine
+from ..metrics import improvement_over_oz
+from ..store import OZ, Evaluation
+from . import manifest
+from .suite import EvalError, Suite, SuiteModule
+
+FORMAT = "passlm-eval"
+VERSION = 1
+O0 = ""  # the empty pipeline: the module as it is
+
+#: (key, label) of the per-module columns, in table order.
+COLUMNS = (
+    ("O0", "-O0"),
+    ("Oz", "-Oz"),
+    ("top1", "top-1"),
+    ("top1_guarded", "top-1 guarded"),
+    ("best_of_k", "best-of-k"),
+    ("best_of_k_guarded", "best-of-k guarded"),
+    ("tuned", "autotuner"),
+)
+#: The columns that aggregates are computed for (all but the baseline).
+AGGREGATED = tuple(key for key, _ in COLUMNS if key != "Oz")
+LABELS = dict(COLUMNS)
+#: Keys of every per-column result; guarded columns add "kept", best_of_k "rank".
+RESULT_KEYS = ("pipeline", "status", "instructions", "object_size", "detail")
+CANDIDATE_KEYS = ("rank", "pipeline", "score") + RESULT_KEYS[1:]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    engine: str
+    k: int = 4
+    seed: int = 0
+    tuned: Optional[str] = None  # a Store with autotuning results
+    jobs: int = 2
+    timeout: float = 60.0
+
+
+@dataclass(frozen=True)
+class Prediction:
+    candidates: tuple[Candidate, ...]
+    status: str  # "ok", "engine-error", "no-candidates"
+    detail: Optional[str]
+    latency_s: float
+
+
+# ----------------------------------------------------------------- predicting
+
+
+def seed_everything(seed: int, module_hash: str, engine=None) -> int:
+    """Seed the random generators an engine may use, per (seed, module).
+
+    The derived seed depends on the module, not on its position in the suite,
+    so a module's prediction does not depend on the others. Python's random is
+    seeded always; numpy's and torch's when the engine has imported them; an
+    engine with a ``set_seed(int)`` method is given the seed too.
+    """
+    derived = int.from_bytes(hashlib.sha256(f"{seed}:{module_hash}".encode()).digest()[:4], "little")
+    random.seed(derived)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(derived)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(derived)
+    if engine is not None and callable(getattr(engine, "set_seed", None)):
+        engine.set_seed(derived)
+    return derived
+
+
+def predict(engine, module: SuiteModule, k: int, seed: int) -> Prediction:
+    """One module's candidates, timed; an engine failure is a status, not an exception."""
+    from .. import Module
+
+    parsed = Module.from_string(module.bitcode, name=module.source)
+    needs = getattr(engine, "needs", frozenset({"ir", "hash"}))
+    ir_text = parsed.to_text() if "ir" in needs else ""
+    facts = ModuleFacts(name=parsed.name, hash=module.hash, triple=parsed.triple,
+                        instructions=parsed.instruction_count)
+    del parsed
+    seed_everything(seed, module.hash, engine)
+    start = time.perf_counter()
+    try:
+        answer = engine.predict(ir_text, k, facts)
+        latency = time.perf_counter() - start
+        candidates = tuple(answer)[:k]
+        for c in candidates:
+            if not isinstance(c, Candidate) or not isinstance(c.pipeline, str):
+                raise TypeError(f"engine returned {c!r}, expected Candidate(pipeline, score)")
+    except Exception as e:  # an engine's failure is a failed prediction
+        return Prediction((), "engine-error", f"{type(e).__name__}: {e}", time.perf_counter() - start)
+    if not candidates:
+        return Prediction((), "no-candidates", "the engine proposed no pipeline", latency)
+    return Prediction(candidates, "ok", None, latency)
+
+
+# ----------------------------------------------------------------- evaluating
+
+
+def evaluate_all(suite: Suite, predictions: list[Prediction], jobs: int, timeout: float,
+                 progress: Optional[Progress] = None) -> dict[tuple[str, str], Evaluation]:
+    """-O0, -Oz and every candidate of every module, each once, in worker processes."""
+    from ..tune.workers import Job, WorkerPool
+
+    wanted: dict[tuple[str, str], Job] = {}
+    for module, prediction in zip(suite, predictions):
+        for pipeline in (O0, OZ, *(c.pipeline for c in prediction.candidates)):
+            wanted.setdefault((module.hash, pipeline), Job(module.hash, module.bitcode, pipeline, "eval"))
+    results: dict[tuple[str, str], Evaluation] = {}
+    with WorkerPool(jobs=jobs, timeout=timeout) as pool:
+        for e in pool.evaluate_many(wanted.values()):
+            results[(e.module, e.pipeline)] = e
+            if progress is not None:
+                progress(f"evaluated {len(results)}/{len(wanted)}")
+    return results
+
+
+# ----------------------------------------------------------------- rows
+
+
+def _result(e: Optional[Evaluation], pipeline: str) -> dict:
+    if e is None:  # cannot happen with a WorkerPool, which answers every job
+        return {"pipeline": pipeline, "status": "missing", "instructions": None, "object_size": None,
+                "detail": "no evaluation"}
+    return {"pipeline": pipeline, "status": e.status, "instructions": e.instructions,
+            "object_size": e.object_size, "detail": e.detail}
+
+
+def _failed(pipeline: Optional[str], status: str, detail: Optional[str]) -> dict:
+    return {"pipeline": pipeline, "status": status, "instructions": None, "object_size": None, "detail": detail}
+
+
+def is_ok(result: Optional[dict]) -> bool:
+    return bool(result) and result["status"] == "ok" and result["object_size"] is not None
+
+
+def _guarded(best: dict, oz: dict) -> dict:
+    """min(best, -Oz), ties to -Oz; -Oz when best failed."""
+    if not is_ok(oz):
+        return {**oz, "kept": None}
+    if is_ok(best) and best["object_size"] < oz["object_size"]:
+        return {**{key: best[key] for key in RESULT_KEYS}, "kept": "candidate"}
+    return {**oz, "kept": "-Oz"}
+
+
+def build_row(module: SuiteModule, prediction: Prediction, results: dict, tuned: Optional[dict]) -> dict:
+    oz = _result(results.get((module.hash, OZ)), OZ)
+    candidates = []
+    for rank, c in enumerate(prediction.candidates, 1):
+        r = _result(results.get((module.hash, c.pipeline)), c.pipeline)
+        candidates.append({"rank": rank, "pipeline": c.pipeline, "score": c.score,
+                           **{key: r[key] for key in RESULT_KEYS[1:]}})
+    if prediction.status != "ok":
+        top1 = _failed(None, prediction.status, prediction.detail)
+        best = {**_failed(None, prediction.status, prediction.detail), "rank": None}
+    else:
+        top1 = {key: candidates[0][key] for key in RESULT_KEYS}
+        ok = [c for c in candidates if is_ok(c)]
+        if ok:
+            chosen = min(ok, key=lambda c: (c["object_size"], c["rank"]))
+            best = {**{key: chosen[key] for key in RESULT_KEYS}, "rank": chosen["rank"]}
+        else:
+            best = {**_failed(None, "no-ok-candidate", f"none of the {len(candidates)} candidates evaluated ok"),
+                    "rank": None}
+    return {
+        "name": module.name,
+        "hash": module.hash,
+        "group": module.group,
+        "source": module.source,
+        "O0": _result(results.get((module.hash, O0)), O0),
+        "Oz": oz,
+        "prediction": {"status": prediction.status, "detail": prediction.detail,
+                       "latency_s": prediction.latency_s, "candidates": len(candidates)},
+        "candidates": candidates,
+        "top1": top1,
+        "top1_guarded": _guarded(top1, oz),
+        "best_of_k": best,
+        "best_of_k_guarded": _guarded(best, oz),
+        "tuned": tuned,
+    }
+
+
+def tuned_results(db: str, hashes: list[str]) -> dict[str, Optional[dict]]:
+    """The autotuner's best per module hash (None where it has none)."""
+    import sqlite3
+
+    from ..store import Store
+
+    if not Path(db).is_file():
+        raise EvalError(f"{db}: no such store (--tuned)")
+    out: dict[str, Optional[dict]] = {}
+    try:
+        with Store(db) as store:
+            for h in hashes:
+                best = store.best(h, "size")
+                if best is None:
+                    out[h] = None
+                    continue
+                oz = store.evaluation(h, OZ)
+                out[h] = {"pipeline": best.pipeline, "status": "ok", "instructions": best.instructions,
+                          "object_size": best.object_size, "detail": None,
+                          "oz_object_size": oz.object_size if oz is not None and oz.ok else None}
+    except sqlite3.DatabaseError as e:
+        raise EvalError(f"{db}: not a passlm store ({e})") from None
+    return out
+
+
+# ----------------------------------------------------------------- aggregates
+
+
+def usable(row: dict) -> bool:
+    """A module whose -Oz figure can be the denominator of a ratio."""
+    return is_ok(row["Oz"]) and row["Oz"]["object_size"] > 0
+
+
+def improvement_of(pairs: list[tuple[dict, dict]], key: str) -> Optional[dict]:
+    """improvement_over_oz over (column result, -Oz result) pairs with positive figures, as a dict."""
+    values = [(c[key], o[key]) for c, o in pairs if c[key] is not None and o[key] is not None
+              and c[key] > 0 and o[key] > 0]
+    if not values:
+        return None
+    imp = improvement_over_oz([c for c, _ in values], [o for _, o in values])
+    return {"modules": len(values), "geomean": imp.geomean, "total": imp.total,
+            "wins": imp.wins, "ties": imp.ties, "losses": imp.losses}
+
+
+def _column_aggregate(rows: list[dict], column: str) -> dict:
+    results = [(r[column], r["Oz"]) for r in rows]
+    by_status = Counter((c["status"] if c else "none") for c, _ in results)
+    ok = [(c, o) for c, o in results if is_ok(c) and c["object_size"] > 0]
+    size = improvement_of(ok, "object_size")
+    with_tuned = [(r[column], r["Oz"], r["tuned"]) for r in rows
+                  if is_ok(r["tuned"]) and is_ok(r[column]) and r[column]["object_size"] > 0]
+    fraction = None
+    if with_tuned:
+        mine = improvement_of([(c, o) for c, o, _ in with_tuned], "object_size")
+        theirs = improvement_of([(t, o) for _, o, t in with_tuned], "object_size")
+        if mine and theirs and theirs["geomean"] > 0:
+            fraction = mine["geomean"] / theirs["geomean"]
+    instructions = improvement_of(ok, "instructions")
+    return {
+        "label": LABELS[column],
+        "modules": len(rows),
+        "ok": len(ok),
+        "by_status": dict(sorted(by_status.items())),
+        "geomean": size["geomean"] if size else None,
+        "total": size["total"] if size else None,
+        "wins": size["wins"] if size else 0,
+        "ties": size["ties"] if size else 0,
+        "losses": size["losses"] if size else 0,
+        "instructions_geomean": instructions["geomean"] if instructions else None,
+        "tuned_modules": len(with_tuned),
+        "fraction_of_tuned": fraction,
+    }
+
+
+def aggregate(rows: list[dict]) -> dict:
+    """The suite's figures, from its rows alone (so a replay can recompute them)."""
+    kept = [r for r in rows if usable(r)]
+    candidates = [c for r in kept for c in r["candidates"]]
+    latencies = [r["prediction"]["latency_s"] for r in rows if r["prediction"]["latency_s"] is not None]
+    return {
+        "modules": len(rows),
+        "usable_modules": len(kept),
+        "excluded": [{"name": r["name"], "hash": r["hash"],
+                      "reason": (f"-Oz {r['Oz']['status']}" if not is_ok(r["Oz"]) else "-Oz object is empty")}
+                     for r in rows if not usable(r)],
+        "columns": {column: _column_aggregate(kept, column) for column in AGGREGATED},
+        "predictions": dict(sorted(Counter(r["prediction"]["status"] for r in kept).items())),
+        "candidates": {"evaluated": len(candidates),
+                       "by_status": dict(sorted(Counter(c["status"] for c in candidates).items()))},
+        "latency": {
+            "modules": len(latencies),
+            "mean_s": statistics.fmean(latencies) if latencies else None,
+            "median_s": statistics.median(latencies) if latencies else None,
+            "max_s": max(latencies) if latencies else None,
+            "total_s": sum(latencies),
+        },
+    }
+
+
+# ----------------------------------------------------------------- the whole run
+
+
+def run_eval(suite: Suite, settings: Settings, command: Optional[list[str]] = None,
+             progress: Optional[Progress] = None) -> dict:
+    """Evaluate an engine on a suite; the JSON document (manifest, modules, aggregates)."""
+    if settings.k < 1:
+        raise EvalError("-k must be at least 1")
+    if settings.jobs < 1:
+        raise EvalError("--jobs must be at least 1")
+    started, clock = manifest.now(), time.perf_counter()
+    tuned = tuned_results(settings.tuned, [m.hash for m in suite]) if settings.tuned else {}
+    engine = make_engine(settings.engine)
+    predictions = []
+    for i, module in enumerate(suite, 1):
+        predictions.append(predict(engine, module, settings.k, settings.seed))
+        if progress is not None:
+            progress(f"predicted {i}/{len(suite)}")
+    results = evaluate_all(suite, predictions, settings.jobs, settings.timeout, progress)
+    rows = [build_row(m, p, results, tuned.get(m.hash)) for m, p in zip(suite, predictions)]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "manifest": {
+            **manifest.software(),
+            "engine": {"spec": settings.engine, "resolved": manifest.resolve_engine_spec(settings.engine),
+                       "model_hash": manifest.model_hash(settings.engine)},
+            "settings": {"k": settings.k, "seed": settings.seed, "jobs": settings.jobs,
+                         "timeout": settings.timeout},
+            "suite": {"spec": suite.spec, "kind": suite.kind, "resolved": suite.resolved,
+                      "description": suite.description, "modules": [m.hash for m in suite]},
+            "tuned": ({"spec": settings.tuned, "resolved": str(Path(settings.tuned).resolve())}
+                      if settings.tuned else None),
+            "machine": manifest.machine(),
+            "command": command,
+            "started": started,
+            "finished": manifest.now(),
+            "seconds": time.perf_counter() - clock,
+        },
+        "modules": rows,
+        "aggregates": aggregate(rows),
+    }

@@ -1,0 +1,101 @@
+"""``passlm tune``: search, per module, for the pipeline that makes it smallest.
+
+    passlm tune FILE... --db tune.db --budget 200         tune these files
+    passlm tune --db corpus.db --budget 100 [--split train] tune a corpus
+    passlm tune --db tune.db --report [--json] [--plot best.png]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..store import Provenance, Store
+from .search import TuneConfig, tune
+
+
+def register(sub) -> None:
+    p = sub.add_parser("tune", help="autotune pipelines per module into a store",
+                       description="Search, per module, for the pipeline that minimizes object size (or IR "
+                                   "instruction count). Every evaluation runs in-process in a pool of worker "
+                                   "processes and goes into the store as it comes: a second run resumes.")
+    p.add_argument("files", nargs="*", metavar="FILE", help=".ll/.bc/.c files (default: every module of --db)")
+    p.add_argument("--db", required=True, help="the SQLite store (created if missing)")
+    p.add_argument("--budget", type=int, default=200, help="evaluations per module (default 200)")
+    p.add_argument("--objective", choices=("size", "instructions"), default="size")
+    p.add_argument("--jobs", "-j", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds per evaluation (default 60)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--min-len", type=int, default=1, help="shortest random list, in elements (default 1)")
+    p.add_argument("--max-len", type=int, default=25, help="longest list, in elements (default 25)")
+    p.add_argument("--split", help="only the modules of this split (train, test...)")
+    p.add_argument("--package", help="only the modules of this package")
+    p.add_argument("--ray-address", metavar="ADDR", help="run evaluations on a Ray cluster ('local' starts one)")
+    p.add_argument("--report", action="store_true", help="print what the store holds instead of tuning")
+    p.add_argument("--json", action="store_true", help="with --report: JSON")
+    p.add_argument("--plot", metavar="FILE.png", help="with --report: plot best-so-far against evaluations")
+    p.set_defaults(func=run)
+
+
+def _ingest(store: Store, files) -> list[str]:
+    import passlm
+    from ..compile import load_module
+
+    hashes = []
+    for path in files:
+        module = load_module(path)
+        store.add_module(module.hash, module.to_bitcode(), Provenance(str(path), "files", passlm.LLVM_VERSION),
+                         module.instruction_count)
+        hashes.append(module.hash)
+    return list(dict.fromkeys(hashes))
+
+
+def _report(store: Store, modules, args) -> int:
+    from .report import best_so_far_curve, format_report, module_results, plot_curve, summarize
+
+    results = module_results(store, modules, args.objective)
+    if args.json:
+        print(json.dumps({"summary": summarize(results),
+                          "modules": [dict(vars(r), improvement=r.improvement) for r in results]}, indent=1))
+    else:
+        print(format_report(results, args.objective))
+    if args.plot:
+        plot_curve(best_so_far_curve(store, modules, args.objective), args.plot)
+        print(f"plot: {args.plot}", file=sys.stderr)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    with Store(args.db) as store:
+        modules = _ingest(store, args.files) if args.files else store.module_hashes(args.split, args.package)
+        if not modules:
+            raise ValueError(f"{args.db}: no modules to tune (give files, or build a corpus with passlm data build)")
+        if args.report:
+            return _report(store, modules, args)
+        config = TuneConfig(budget=args.budget, objective=args.objective, min_len=args.min_len,
+                            max_len=args.max_len, seed=args.seed, jobs=args.jobs, timeout=args.timeout)
+        pool = None
+        if args.ray_address:
+            from .ray_pool import RayPool
+
+            pool = RayPool(args.ray_address, args.jobs, args.timeout)
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(modules) * args.budget, unit="eval", desc="tune", file=sys.stderr,
+                   disable=not sys.stderr.isatty())
+
+        def progress(stats, done):
+            bar.n = min(done, bar.total)
+            bar.set_postfix(crash=stats.crashes, timeout=stats.timeouts, refresh=False)
+            bar.update(0)
+
+        try:
+            stats = tune(store, modules, config, pool=pool, progress=progress)
+        finally:
+            bar.close()
+            if pool is not None:
+                pool.close()
+        print(f"tuned {stats.modules} modules: {stats.evaluated} evaluations ({stats.cached} cached, "
+              f"{stats.crashes} crashed, {stats.timeouts} timed out, {stats.invalid} invalid) "
+              f"in {stats.seconds:.1f} s", file=sys.stderr)
+        return _report(store, modules, args)

@@ -1,0 +1,148 @@
+"""The autotuner: budgets, strategies, crash isolation, cache hits, resume, report."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import passlm
+from passlm.store import OZ, Evaluation, Provenance, Store
+from passlm.tune.search import ModuleSearch, TuneConfig, tune
+from passlm.tune.space import candidate_elements, split_elements
+from support import EXAMPLES, run
+
+ELEMENTS = ["function(sroa)", "function(mem2reg)", "function(early-cse)", "function(gvn)", "globaldce",
+            "function(simplifycfg)", "cgscc(inline)", "function(instcombine<no-verify-fixpoint>)", OZ]
+
+
+def add_examples(store: Store, names) -> list[str]:
+    from passlm.compile import c_to_ir
+
+    hashes = []
+    for name in names:
+        bitcode = c_to_ir(EXAMPLES / f"{name}.c")
+        module = passlm.Module.from_string(bitcode)
+        store.add_module(module.hash, bitcode, Provenance(f"{name}.c", "files", passlm.LLVM_VERSION))
+        hashes.append(module.hash)
+    return hashes
+
+
+def test_space_comes_from_llvm_and_filters():
+    elements = candidate_elements()
+    assert OZ in elements and "function(instcombine<no-verify-fixpoint>)" in elements
+    assert "function(loop-mssa(licm))" in elements and "globaldce" in elements
+    for banned in ("internalize", "asan", "function(print)", "strip", "extract-blocks", "default<O2>"):
+        assert banned not in elements
+    assert all(passlm.check_pipeline(e) is None for e in elements)
+    assert split_elements("default<Oz>,function(loop-mssa(licm),gvn),simplifycfg<a;b>") == [
+        "default<Oz>", "function(loop-mssa(licm),gvn)", "simplifycfg<a;b>"]
+
+
+def test_budget_spent_and_never_worse_than_oz(tmp_path):
+    with Store(tmp_path / "t.db") as store:
+        modules = add_examples(store, ["sort", "bigint"])
+        stats = tune(store, modules, TuneConfig(budget=40, seed=1), elements=ELEMENTS)
+        for m in modules:
+            history = store.evaluations(m)
+            assert history[0].pipeline == OZ  # the baseline first
+            assert 40 <= len(history) <= 40 + TuneConfig().minimize_extra
+            assert {e.strategy for e in history} >= {"baseline", "random", "local"}
+            assert store.best(m).object_size <= store.evaluation(m, OZ).object_size
+        assert stats.evaluated == sum(store.count_evaluations(m) for m in modules)
+
+
+def test_labels_are_minimized():
+    # A best list whose every element can go: minimization shortens it.
+    config = TuneConfig(budget=10, minimize_share=0.0)
+    search = ModuleSearch("m", config, ELEMENTS, [
+        Evaluation("m", OZ, "ok", 10, 100, strategy="baseline"),
+        Evaluation("m", "function(sroa),globaldce,function(gvn)", "ok", 9, 90, strategy="random"),
+    ] + [Evaluation("m", f"x{i}", "invalid") for i in range(8)])
+    proposals = []
+    while (p := search.propose()) is not None:
+        proposals.append(p)
+        pipeline, strategy = p
+        assert strategy == "minimize"
+        search.observe(Evaluation("m", pipeline, "ok", 9, 90 if pipeline.count(",") == 1 else 95))
+    assert search.best().count(",") == 1  # one element dropped, as small as before
+
+
+def test_crashing_pipelines_are_recorded_and_the_search_goes_on(tmp_path):
+    with Store(tmp_path / "t.db") as store:
+        (module,) = add_examples(store, ["interp"])
+        stats = tune(store, [module], TuneConfig(budget=30, seed=3),
+                     elements=["function(sroa)", "function(loop(licm))", "globaldce", OZ])
+        crashes = [e for e in store.evaluations(module) if e.status == "crash"]
+        assert stats.crashes == len(crashes) > 0
+        assert "LICM requires MemorySSA" in crashes[0].detail
+        assert store.best(module).ok
+
+
+def test_stored_evaluations_are_cache_hits(tmp_path):
+    with Store(tmp_path / "t.db") as store:
+        (module,) = add_examples(store, ["crc32"])
+        # A value no real evaluation gives: if tune re-evaluated -Oz, we would see the real one.
+        store.record_evaluation(Evaluation(module, OZ, "ok", 1, 999_999, strategy="planted"))
+        stats = tune(store, [module], TuneConfig(budget=10, seed=0), elements=ELEMENTS)
+        assert stats.cached >= 1
+        assert store.evaluation(module, OZ).object_size == 999_999
+
+
+@pytest.mark.slow
+def test_resume_after_kill_loses_and_repeats_nothing(tmp_path):
+    db = tmp_path / "t.db"
+    sources = [str(EXAMPLES / f"{n}.c") for n in ("sort", "hash", "sieve")]
+    cmd = [str(Path(sys.executable).with_name("passlm")), "tune", *sources, "--db", str(db), "--budget", "120"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    before = []
+    while time.time() < deadline:
+        time.sleep(0.3)
+        try:
+            with sqlite3.connect(db) as con:
+                n = con.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0]
+        except sqlite3.Error:
+            continue
+        if n >= 250:  # admission (~300 rows) is under way or done; the search is not
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    with sqlite3.connect(db) as con:
+        before = con.execute("SELECT module, pipeline, status, object_size FROM evaluations").fetchall()
+    run(cmd)  # resume
+    with sqlite3.connect(db) as con:
+        after = con.execute("SELECT module, pipeline, status, object_size FROM evaluations").fetchall()
+        distinct = con.execute("SELECT COUNT(DISTINCT module || '|' || pipeline) FROM evaluations").fetchone()[0]
+    assert set(before) <= set(after)  # nothing lost, nothing changed
+    assert distinct == len(after)     # nothing evaluated twice
+    with Store(db) as store:
+        for m in store.module_hashes():
+            spent = sum(e.strategy != "admission" for e in store.evaluations(m))
+            assert spent >= 120
+
+
+def test_report_json_and_plot(tmp_path):
+    db = tmp_path / "t.db"
+    passlm_cmd = str(Path(sys.executable).with_name("passlm"))
+    run([passlm_cmd, "tune", str(EXAMPLES / "bits.c"), "--db", db, "--budget", "20"])
+    report = json.loads(run([passlm_cmd, "tune", "--db", db, "--report", "--json", "--plot", tmp_path / "p.png"]).stdout)
+    assert report["summary"]["measured"] == 1 and "geomean" in report["summary"]
+    (row,) = report["modules"]
+    assert row["source"].endswith("bits.c") and row["best"] <= row["oz"]
+    assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_errors(tmp_path):
+    passlm_cmd = str(Path(sys.executable).with_name("passlm"))
+    empty = run([passlm_cmd, "tune", "--db", tmp_path / "empty.db"], check=False)
+    assert empty.returncode == 1 and "no modules to tune" in empty.stderr
+    missing = run([passlm_cmd, "tune", tmp_path / "nope.c", "--db", tmp_path / "x.db"], check=False)
+    assert missing.returncode == 1 and "passlm: error:" in missing.stderr and "Traceback" not in missing.stderr

@@ -1,0 +1,77 @@
+"""The worker pool: results, crash isolation, timeouts, and the Ray variant."""
+from __future__ import annotations
+
+import pytest
+
+import passlm
+from passlm.tune.workers import Job, WorkerPool
+from support import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def interp():
+    from passlm.compile import c_to_ir
+
+    bitcode = c_to_ir(EXAMPLES / "interp.c")
+    return passlm.Module.from_string(bitcode).hash, bitcode
+
+
+def by_pipeline(results):
+    return {r.pipeline: r for r in results}
+
+
+def test_results_equal_in_process_evaluation(interp):
+    module, bitcode = interp
+    pipelines = ["default<Oz>", "function(sroa),globaldce", "module(sroa,inline,globaldce)", ""]
+    with WorkerPool(jobs=2) as pool:
+        results = by_pipeline(pool.evaluate_many(Job(module, bitcode, p) for p in pipelines))
+    reference = passlm.Module.from_string(bitcode)
+    for p in pipelines:
+        assert results[p].status == "ok"
+        assert (results[p].instructions, results[p].object_size) == reference.evaluate(p)
+
+
+def test_a_crashing_pipeline_takes_only_its_worker(interp):
+    module, bitcode = interp
+    pipelines = ["mem2reg,loop(licm)", "default<Oz>", "instcombine", "function(sroa)", "nosuchpass"]
+    with WorkerPool(jobs=2) as pool:
+        results = by_pipeline(pool.evaluate_many(Job(module, bitcode, p) for p in pipelines))
+        assert pool.crashes == 2
+    assert results["mem2reg,loop(licm)"].status == "crash"
+    assert "LICM requires MemorySSA" in results["mem2reg,loop(licm)"].detail
+    assert results["instcombine"].status == "crash"  # bare instcombine misses its fixpoint on interp
+    assert results["nosuchpass"].status == "invalid" and "unknown pass name" in results["nosuchpass"].detail
+    assert results["default<Oz>"].status == results["function(sroa)"].status == "ok"
+
+
+def test_timeout_kills_the_worker_and_the_pool_goes_on(interp):
+    module, bitcode = interp
+    with WorkerPool(jobs=1, timeout=0.01) as pool:
+        slow = list(pool.evaluate_many([Job(module, bitcode, "default<O3>")]))
+        assert slow[0].status == "timeout" and pool.timeouts == 1
+        pool.timeout = 60
+        assert list(pool.evaluate_many([Job(module, bitcode, "default<Oz>")]))[0].status == "ok"
+
+
+@pytest.mark.slow
+def test_ray_pool_on_a_local_instance(interp):
+    ray = pytest.importorskip("ray", reason="Ray is optional: pip install 'ray[default]'")
+    from passlm.tune.ray_pool import RayPool
+
+    module, bitcode = interp
+    pool = RayPool("local", jobs=2, timeout=120)
+    try:
+        results = {}
+        for p in ["default<Oz>", "function(sroa),globaldce", "mem2reg,loop(licm)"]:
+            while not pool.idle:
+                results.update(by_pipeline(pool.collect()))
+            pool.submit(Job(module, bitcode, p))
+        while pool.busy:
+            results.update(by_pipeline(pool.collect()))
+    finally:
+        pool.close()
+    reference = passlm.Module.from_string(bitcode)
+    assert (results["default<Oz>"].instructions, results["default<Oz>"].object_size) == reference.evaluate("default<Oz>")
+    assert results["function(sroa),globaldce"].status == "ok"
+    assert results["mem2reg,loop(licm)"].status == "crash"
+    assert not ray.is_initialized()
