@@ -16,7 +16,7 @@ VENV=${PASSLM_VENV:-.venv}
 
 # --- Debian packages: LLVM 19 and a C++ toolchain (and, for Debian's own
 # python3.11, its venv module and shared libpython, which the plugin embeds).
-packages=(llvm-19-dev clang-19 lld-19 llvm-19-tools cmake ninja-build g++ make)
+packages=(llvm-19-dev clang-19 lld-19 llvm-19-tools cmake ninja-build g++ make csmith libcsmith-dev dpkg-dev)
 if [ "$(readlink -f "$(command -v "$PYTHON" || true)")" = /usr/bin/python3.11 ]; then
   packages+=(python3.11-venv python3.11-dev libpython3.11)
 fi
@@ -41,7 +41,7 @@ PIP=("$VENV/bin/python" -m pip install -q --disable-pip-version-check)
 "${PIP[@]}" torch==2.13.0
 "${PIP[@]}" scikit-build-core nanobind pytest numpy
 # Built in place (build/ keeps the C++ objects, so a rerun rebuilds little).
-"${PIP[@]}" --no-build-isolation -e '.[test]'
+"${PIP[@]}" --no-build-isolation -e '.[test,ray]'
 
 case "$JOB" in
   demo) exec "$VENV/bin/passlm" demo ;;

@@ -3,6 +3,7 @@
     passlm demo [--engine SPEC]      the plugin inside clang on the examples
     passlm info                      versions, plugin and model
     passlm tune [FILE...] --db DB    autotune pipelines per module
+    passlm screen PIPELINE...        reject pipelines that change a program's output
     passlm plugin-path               the pass plugin, for -fpass-plugin=
     passlm size FILE... [--passes P] [--json]
                                      instruction count and object size
@@ -224,9 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--examples", metavar="DIR", help="folder of NAME.c + NAME.expected (default: examples/)")
     demo.set_defaults(func=cmd_demo)
 
+    from passlm.screen import register as register_screen
     from passlm.tune.cli import register as register_tune
 
     register_tune(sub)
+    register_screen(sub)
 
     info = sub.add_parser("info", help="versions, plugin path and model")
     info.set_defaults(func=cmd_info)
@@ -267,7 +270,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     if not getattr(args, "func", None):
         parser.print_usage(sys.stderr)
-        _error("a command is required (demo, info, plugin-path, size, tune)")
+        _error("a command is required (demo, info, plugin-path, screen, size, tune)")
         return 2
     try:
         return args.func(args)

@@ -55,7 +55,7 @@ def test_timeout_kills_the_worker_and_the_pool_goes_on(interp):
 
 @pytest.mark.slow
 def test_ray_pool_on_a_local_instance(interp):
-    ray = pytest.importorskip("ray", reason="Ray is optional: pip install 'ray[default]'")
+    ray = pytest.importorskip("ray", reason="Ray is optional: pip install ray")
     from passlm.tune.ray_pool import RayPool
 
     module, bitcode = interp

@@ -41,7 +41,7 @@ class RayPool:
         try:
             import ray
         except ImportError:
-            raise RuntimeError("--ray-address needs Ray: pip install 'ray[default]'") from None
+            raise RuntimeError("--ray-address needs Ray: pip install ray") from None
         self.ray = ray
         if not ray.is_initialized():
             ray.init(address=address, log_to_driver=False, **({"num_cpus": jobs} if address == "local" else {}))
