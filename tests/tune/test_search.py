@@ -146,3 +146,22 @@ def test_cli_errors(tmp_path):
     assert empty.returncode == 1 and "no modules to tune" in empty.stderr
     missing = run([passlm_cmd, "tune", tmp_path / "nope.c", "--db", tmp_path / "x.db"], check=False)
     assert missing.returncode == 1 and "passlm: error:" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_labels_take_the_best_screened_pipeline(tmp_path):
+    from passlm.tune.labels import choose_labels, read_labels, write_labels
+
+    with Store(tmp_path / "t.db") as store:
+        (module,) = add_examples(store, ["sort"])
+        for pipeline, size in [(OZ, 1000), ("function(gvn)", 900), ("function(sroa)", 950), ("globaldce", 1100)]:
+            store.record_evaluation(Evaluation(module, pipeline, "ok", 1, size))
+        rejected = {"function(gvn)"}  # as if it miscompiled a program
+        (label,) = choose_labels(store, [module], passes_screening=lambda p: p not in rejected)
+        assert (label.pipeline, label.best, label.oz) == ("function(sroa)", 950, 1000)
+        (fallback,) = choose_labels(store, [module], passes_screening=lambda p: False)
+        assert (fallback.pipeline, fallback.best) == (OZ, 1000)
+        write_labels(tmp_path / "l.tsv", [label])
+        assert read_labels(tmp_path / "l.tsv") == [label]
+    (tmp_path / "bad.tsv").write_text("hash\tpackage\n")
+    with pytest.raises(ValueError, match="bad.tsv:1: not a passlm labels file"):
+        read_labels(tmp_path / "bad.tsv")

@@ -3,6 +3,7 @@
     passlm tune FILE... --db tune.db --budget 200         tune these files
     passlm tune --db corpus.db --budget 100 [--split train] tune a corpus
     passlm tune --db tune.db --report [--json] [--plot best.png]
+    passlm tune --db tune.db --export-labels labels.tsv [--no-screen]
 """
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ def register(sub) -> None:
     p.add_argument("--report", action="store_true", help="print what the store holds instead of tuning")
     p.add_argument("--json", action="store_true", help="with --report: JSON")
     p.add_argument("--plot", metavar="FILE.png", help="with --report: plot best-so-far against evaluations")
+    p.add_argument("--export-labels", metavar="FILE.tsv",
+                   help="write each module's best screened pipeline (passlm screen) instead of tuning")
+    p.add_argument("--no-screen", action="store_true",
+                   help="with --export-labels: skip miscompile screening (labels then are not for training)")
     p.set_defaults(func=run)
 
 
@@ -65,6 +70,25 @@ def _report(store: Store, modules, args) -> int:
     return 0
 
 
+def _export_labels(store: Store, modules, args) -> int:
+    from tqdm import tqdm
+
+    from ..metrics import improvement_over_oz
+    from .labels import choose_labels, write_labels
+
+    bar = tqdm(total=len(modules), unit="module", desc="labels", file=sys.stderr, disable=not sys.stderr.isatty())
+    screening = (lambda pipeline: True) if args.no_screen else None
+    labels = choose_labels(store, modules, args.objective, passes_screening=screening,
+                           progress=lambda n: bar.update(1))
+    bar.close()
+    labels = [l for l in labels if l.oz]
+    write_labels(args.export_labels, labels)
+    summary = improvement_over_oz([l.best for l in labels], [l.oz for l in labels])
+    print(f"{len(labels)} labels written to {args.export_labels}"
+          f"{' (not screened)' if args.no_screen else ' (screened)'}: {summary.describe()}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     with Store(args.db) as store:
         modules = _ingest(store, args.files) if args.files else store.module_hashes(args.split, args.package)
@@ -72,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"{args.db}: no modules to tune (give files, or build a corpus with passlm data build)")
         if args.report:
             return _report(store, modules, args)
+        if args.export_labels:
+            return _export_labels(store, modules, args)
         config = TuneConfig(budget=args.budget, objective=args.objective, min_len=args.min_len,
                             max_len=args.max_len, seed=args.seed, jobs=args.jobs, timeout=args.timeout)
         pool = None
