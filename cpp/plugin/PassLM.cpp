@@ -25,6 +25,10 @@ using namespace llvm;
 namespace passlm {
 
 static const char *const Baseline = "default<Oz>";
+
+/// One line to stderr in one write: backends on several threads (lld's
+/// ThinLTO) must not interleave their lines.
+static void printLine(const std::string &Line) { errs() << Line + "\n"; }
 static thread_local bool Inside = false;
 
 bool insidePassLM() { return Inside; }
@@ -56,8 +60,8 @@ private:
       M.getContext().emitError("passlm: " + Name + ": " + What);
       return;
     }
-    errs() << "passlm: warning: " << Name << ": " << What
-           << (FallsBack ? "; using default<Oz>" : "") << "\n";
+    printLine("passlm: warning: " + Name + ": " + What +
+              (FallsBack ? "; using default<Oz>" : ""));
   }
 
   unsigned remainingMs() const {
@@ -202,18 +206,20 @@ PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
   std::string Pipeline = C.choose();
   if (Error E = runPipeline(M, Pipeline)) {
     // Tried in a child already, so this is not expected; stay safe anyway.
-    errs() << "passlm: warning: " << M.getSourceFileName() << ": '" << Pipeline
-           << "' failed: " << toString(std::move(E)) << "; using default<Oz>\n";
+    printLine("passlm: warning: " + M.getSourceFileName() + ": '" + Pipeline +
+              "' failed: " + toString(std::move(E)) + "; using default<Oz>");
     cantFail(runPipeline(M, Baseline));
   }
   if (Opts.Print) {
-    errs() << "passlm: " << M.getSourceFileName() << ": '" << Pipeline << "' "
-           << C.ChosenSize << " bytes, -Oz " << C.BaselineSize << " bytes";
+    std::string Line;
+    raw_string_ostream OS(Line);
+    OS << "passlm: " << M.getSourceFileName() << ": '" << Pipeline << "' "
+       << C.ChosenSize << " bytes, -Oz " << C.BaselineSize << " bytes";
     if (C.BaselineSize)
-      errs() << format(" (%+.2f%%)", 100.0 * (double(C.ChosenSize) -
-                                              double(C.BaselineSize)) /
-                                         double(C.BaselineSize));
-    errs() << "\n";
+      OS << format(" (%+.2f%%)", 100.0 * (double(C.ChosenSize) -
+                                          double(C.BaselineSize)) /
+                                     double(C.BaselineSize));
+    printLine(OS.str());
   }
   if (VetoLaterPasses)
     VetoLaterPasses->store(true);

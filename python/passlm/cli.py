@@ -4,6 +4,7 @@
     passlm info                      versions, plugin and model
     passlm tune [FILE...] --db DB    autotune pipelines per module
     passlm screen PIPELINE...        reject pipelines that change a program's output
+    passlm eval SUITE [--engine S]   the numbers: top-1, best-of-k, autotuner, against -Oz
     passlm plugin-path               the pass plugin, for -fpass-plugin=
     passlm size FILE... [--passes P] [--json]
                                      instruction count and object size
@@ -225,11 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--examples", metavar="DIR", help="folder of NAME.c + NAME.expected (default: examples/)")
     demo.set_defaults(func=cmd_demo)
 
+    from passlm.eval.cli import register as register_eval
     from passlm.screen import register as register_screen
     from passlm.tune.cli import register as register_tune
 
     register_tune(sub)
     register_screen(sub)
+    register_eval(sub)
 
     info = sub.add_parser("info", help="versions, plugin path and model")
     info.set_defaults(func=cmd_info)
@@ -270,7 +273,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     if not getattr(args, "func", None):
         parser.print_usage(sys.stderr)
-        _error("a command is required (demo, info, plugin-path, screen, size, tune)")
+        _error("a command is required (demo, eval, info, plugin-path, screen, size, tune)")
         return 2
     try:
         return args.func(args)

@@ -3,6 +3,7 @@ its plots (matplotlib, Agg backend; imported only when a report is made).
 """
 from __future__ import annotations
 
+import math
 import shlex
 from pathlib import Path
 from typing import Optional, Sequence
@@ -16,22 +17,24 @@ COLORS = {"top1": "#4c72b0", "top1_guarded": "#8fa8d6", "best_of_k": "#dd8452", 
           "tuned": "#c44e52"}
 #: The group plot shows at most this many groups (those with the most modules).
 MAX_GROUPS = 40
+#: The report lists at most this many failed candidates.
+MAX_FAILURES = 200
 
 
 def percent(fraction: Optional[float]) -> str:
     return "n/a" if fraction is None else f"{fraction * 100:+.2f}%"
 
 
-def _cell(result: Optional[dict], oz: dict, rank: bool = False) -> str:
-    """'2032 -2.07%' (size, change against -Oz), the failure status, or '-' for nothing."""
+def _cell(result: Optional[dict], oz: dict, rank: bool = False, key: str = "object_size") -> str:
+    """'2032 -2.07%' (figure, change against -Oz), the failure status, or '-' for nothing."""
     if result is None:
         return "-"
     if not is_ok(result):
         return result["status"]
-    size = result["object_size"]
-    text = str(size)
-    if is_ok(oz) and oz["object_size"] and result is not oz:
-        text += f" {(size / oz['object_size'] - 1) * 100:+.2f}%"
+    value = result[key]
+    text = str(value)
+    if is_ok(oz) and oz[key] and result is not oz:
+        text += f" {(value / oz[key] - 1) * 100:+.2f}%"
     if rank and result.get("rank"):
         text += f" #{result['rank']}"
     return text
@@ -45,14 +48,21 @@ def format_table(cells: Sequence[Sequence[str]], right: Sequence[int] = (), sep:
         for row in cells)
 
 
-def module_cells(doc: dict) -> list[list[str]]:
-    """Header and one row per module: sizes (bytes) and change against -Oz."""
-    header = ["module", *(LABELS[c] for c in SHOWN), "predict ms"]
-    rows = [header]
+def _shown(doc: dict, columns: Sequence[str]) -> list[str]:
+    """The columns to show: the autotuner's only when a store of its results was given."""
+    return [c for c in columns if c != "tuned" or doc["manifest"]["tuned"]]
+
+
+def module_cells(doc: dict, key: str = "object_size") -> list[list[str]]:
+    """Header and one row per module: object sizes (or instruction counts) and change against -Oz;
+    with sizes, the prediction latency."""
+    shown = _shown(doc, SHOWN)
+    latency = key == "object_size"
+    rows = [["module", *(LABELS[c] for c in shown), *(["predict ms"] if latency else [])]]
     for r in doc["modules"]:
-        latency = r["prediction"]["latency_s"]
-        rows.append([r["name"], *(_cell(r[c], r["Oz"], rank=c == "best_of_k") for c in SHOWN),
-                     "-" if latency is None else f"{latency * 1000:.1f}"])
+        seconds = r["prediction"]["latency_s"]
+        rows.append([r["name"], *(_cell(r[c], r["Oz"], rank=c == "best_of_k", key=key) for c in shown),
+                     *([("-" if seconds is None else f"{seconds * 1000:.2f}")] if latency else [])])
     return rows
 
 
@@ -62,15 +72,18 @@ def _failures(by_status: dict) -> str:
 
 
 def aggregate_cells(doc: dict) -> list[list[str]]:
-    header = ["", "ok", "improvement (geomean)", "total size", "smaller/equal/larger", "of autotuner",
-              "not ok"]
-    rows = [header]
-    for column in AGGREGATED:
+    """Header and one row per column; 'of autotuner' only when autotuner results were given."""
+    tuned = bool(doc["manifest"]["tuned"])
+    rows = [["", "ok", "improvement (geomean)", "total size", "smaller/equal/larger", "instructions (geomean)",
+             *(["of autotuner"] if tuned else []), "not ok"]]
+    for column in _shown(doc, AGGREGATED):
         a = doc["aggregates"]["columns"][column]
         fraction = a["fraction_of_tuned"]
+        # -O0 is no prediction: its fraction of the autotuner's gain is in the JSON only.
+        of_tuned = ["-" if column == "O0" else "n/a" if fraction is None else f"{fraction * 100:.1f}%"] if tuned else []
         rows.append([a["label"], f"{a['ok']}/{a['modules']}", percent(a["geomean"]), percent(a["total"]),
-                     f"{a['wins']}/{a['ties']}/{a['losses']}",
-                     "n/a" if fraction is None else f"{fraction * 100:.1f}%", _failures(a["by_status"])])
+                     f"{a['wins']}/{a['ties']}/{a['losses']}", percent(a["instructions_geomean"]), *of_tuned,
+                     _failures(a["by_status"])])
     return rows
 
 
@@ -83,10 +96,15 @@ def summary_lines(doc: dict) -> list[str]:
                  + ", ".join(f"{n} {s}" for s, n in a["predictions"].items()))
     lat = a["latency"]
     if lat["modules"]:
-        lines.append(f"prediction latency: mean {lat['mean_s'] * 1000:.1f} ms, median {lat['median_s'] * 1000:.1f} ms,"
-                     f" max {lat['max_s'] * 1000:.1f} ms over {lat['modules']} modules")
+        lines.append(f"prediction latency: mean {lat['mean_s'] * 1000:.2f} ms, median {lat['median_s'] * 1000:.2f} ms,"
+                     f" max {lat['max_s'] * 1000:.2f} ms over {lat['modules']} modules")
     for e in a["excluded"]:
         lines.append(f"left out of the ratios: {e['name']} ({e['reason']})")
+    differ = [r["name"] for r in doc["modules"] if r["tuned"] and r["tuned"]["oz_object_size"] is not None
+              and is_ok(r["Oz"]) and r["tuned"]["oz_object_size"] != r["Oz"]["object_size"]]
+    if differ:
+        lines.append(f"warning: the autotuner's store has another -Oz size than this run for {len(differ)} "
+                     f"modules ({', '.join(differ[:5])}{', ...' if len(differ) > 5 else ''})")
     return lines
 
 
@@ -97,8 +115,9 @@ def format_terminal(doc: dict) -> str:
             f"suite: {m['suite']['description']}")
     if m["tuned"]:
         head += f"\nautotuner: {m['tuned']['spec']}"
-    sizes = format_table(module_cells(doc), right=range(1, len(SHOWN) + 2))
-    aggregates = format_table(aggregate_cells(doc), right=(1, 2, 3, 4, 5))
+    cells = aggregate_cells(doc)
+    sizes = format_table(module_cells(doc), right=range(1, 20))
+    aggregates = format_table(cells, right=range(1, len(cells[0]) - 1))
     return "\n\n".join([head, "object size in bytes, change against -Oz (best-of-k: #rank of the candidate kept)\n"
                         + sizes, "improvement over -Oz\n" + aggregates, "\n".join(summary_lines(doc))])
 
@@ -126,7 +145,8 @@ DEFINITIONS = """\
   **best-of-k guarded**: min(best-of-k, -Oz) (all modules).
 - **autotuner**: the best result the autotuner recorded for the module (modules with one).
 - **improvement (geomean)** = 1 - geomean(size / size(-Oz)); **total size** = 1 - sum(size) / sum(size(-Oz));
-  size = text + data of the object (DESIGN.md). Positive is smaller than -Oz.
+  size = text + data of the object (DESIGN.md). Positive is smaller than -Oz. **instructions (geomean)**:
+  the same form on IR instruction counts (of the same pipelines).
 - **of autotuner**: on the modules with an autotuner result where the column is ok, the column's geomean
   improvement divided by the autotuner's."""
 
@@ -135,6 +155,7 @@ def markdown(doc: dict, plots: Sequence[tuple[str, str]], json_path: Optional[st
     m = doc["manifest"]
     s = m["settings"]
     commit = m["git_commit"] or "unknown commit"
+    aggregates = aggregate_cells(doc)
     lines = [
         "# passlm evaluation", "",
         f"- engine: `{m['engine']['spec']}`, k = {s['k']}, seed = {s['seed']}"
@@ -145,18 +166,21 @@ def markdown(doc: dict, plots: Sequence[tuple[str, str]], json_path: Optional[st
         f"- machine: {m['machine']['platform']}, {m['machine']['cpu_count']} CPUs",
         f"- run: {m['started']} to {m['finished']} ({m['seconds']:.1f} s)",
         "", "## Improvement over -Oz", "",
-        _md_table(aggregate_cells(doc), right=(1, 2, 3, 4, 5)), "",
+        _md_table(aggregates, right=range(1, len(aggregates[0]) - 1)), "",
         *(f"{line}  " for line in summary_lines(doc)), "",
         DEFINITIONS, "",
     ]
     for title, name in plots:
         lines += [f"### {title}", "", f"![{title}]({name})", ""]
     lines += ["## Per module", "", "Object size in bytes, change against -Oz; best-of-k shows the rank of the "
-              "candidate kept.", "", _md_table(module_cells(doc), right=range(1, len(SHOWN) + 2)), ""]
+              "candidate kept.", "", _md_table(module_cells(doc), right=range(1, 20)), "",
+              "IR instruction count, change against -Oz (the instructions of the pipeline kept by size).", "",
+              _md_table(module_cells(doc, "instructions"), right=range(1, 20)), ""]
+    pipelines = _shown(doc, ("top1", "best_of_k", "tuned"))
     lines += ["## Pipelines", "", _md_table(
-        [["module", "top-1", "best-of-k", "autotuner"]]
+        [["module", *(LABELS[c] for c in pipelines)]]
         + [[r["name"], *(f"`{r[c]['pipeline']}`" if r[c] and r[c]["pipeline"] is not None else "-"
-                         for c in ("top1", "best_of_k", "tuned"))] for r in doc["modules"]]), ""]
+                         for c in pipelines)] for r in doc["modules"]]), ""]
     failed = [(r["name"], c) for r in doc["modules"] for c in r["candidates"] if c["status"] != "ok"]
     failed += [(r["name"], {**r["top1"], "rank": "-", "pipeline": "-"}) for r in doc["modules"]
                if r["prediction"]["status"] != "ok"]
@@ -164,10 +188,12 @@ def markdown(doc: dict, plots: Sequence[tuple[str, str]], json_path: Optional[st
         lines += ["## Failed predictions", "", _md_table(
             [["module", "rank", "pipeline", "status", "detail"]]
             + [[name, str(c["rank"]), f"`{c['pipeline']}`", c["status"], (c["detail"] or "").replace("\n", " ")]
-               for name, c in failed]), ""]
+               for name, c in failed[:MAX_FAILURES]]), ""]
+        if len(failed) > MAX_FAILURES:
+            lines += [f"... and {len(failed) - MAX_FAILURES} more (all are in the JSON).", ""]
     lines += ["## Reproduce", ""]
     if json_path:
-        lines += ["```sh", f"passlm eval --replay {json_path}", "```", "",
+        lines += ["```sh", f"passlm eval --replay {shlex.quote(str(json_path))}", "```", "",
                   "re-runs this evaluation (same suite, engine, k and seed) and lists every number that differs.", ""]
     if m["command"]:
         lines += ["The command that made this report:", "", "```sh", shlex.join(m["command"]), "```",
@@ -195,8 +221,10 @@ def plot_histogram(doc: dict, path: Path, plt) -> None:
     fig, ax = plt.subplots(figsize=(8, 4.5))
     if values:
         lo, hi = min(values + [0.0]), max(values + [0.0])
-        span = max(hi - lo, 1.0)
-        bins = [lo - span * 0.05 + i * span * 1.1 / 20 for i in range(21)]
+        width = max(hi - lo, 1.0) / 20
+        # One bin centred on 0 (the modules as small as with -Oz).
+        first, last = math.floor(lo / width + 0.5), math.ceil(hi / width - 0.5)
+        bins = [(j - 0.5) * width for j in range(first, last + 2)]
         ax.hist([data[c] for c in columns], bins=bins, color=[COLORS[c] for c in columns],
                 label=[f"{LABELS[c]} ({len(data[c])} modules)" for c in columns])
         ax.legend()
@@ -231,7 +259,8 @@ def plot_groups(doc: dict, path: Path, plt, by: str) -> None:
     columns = [c for c in ("top1", "best_of_k_guarded", "tuned") if c in _compared(doc)]
     names, data, left_out = group_improvements(doc, columns)
     height = 0.8 / len(columns)
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.32 * len(names) * max(1, len(columns) / 2)))
+    fig_height = 1.6 + 0.32 * len(names) * max(1, len(columns) / 2)
+    fig, ax = plt.subplots(figsize=(8, fig_height))
     for i, c in enumerate(columns):
         ax.barh([y + (i - (len(columns) - 1) / 2) * height for y in range(len(names))], data[c], height,
                 color=COLORS[c], label=LABELS[c])
@@ -243,8 +272,8 @@ def plot_groups(doc: dict, path: Path, plt, by: str) -> None:
     if left_out:
         title += f" ({len(names)} largest of {len(names) + left_out})"
     ax.set_title(title)
-    ax.legend(loc="best", fontsize="small")
-    fig.tight_layout()
+    fig.legend(loc="lower center", ncol=len(columns), fontsize="small", frameon=False)
+    fig.tight_layout(rect=(0, 0.35 / fig_height, 1, 1))  # the legend below the axes
     fig.savefig(path, dpi=110)
     plt.close(fig)
 

@@ -95,6 +95,12 @@ class Settings:
     jobs: int = 2
     timeout: float = 60.0
 
+    def __post_init__(self) -> None:
+        if self.k < 1 or self.jobs < 1 or not self.timeout > 0:
+            raise EvalError("-k and --jobs must be at least 1, --timeout positive")
+        if self.tuned and not Path(self.tuned).is_file():
+            raise EvalError(f"{self.tuned}: no such store (--tuned)")
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -246,8 +252,6 @@ def tuned_results(db: str, hashes: list[str]) -> dict[str, Optional[dict]]:
 
     from ..store import Store
 
-    if not Path(db).is_file():
-        raise EvalError(f"{db}: no such store (--tuned)")
     out: dict[str, Optional[dict]] = {}
     try:
         with Store(db) as store:
@@ -286,7 +290,7 @@ def improvement_of(pairs: list[tuple[dict, dict]], key: str) -> Optional[dict]:
 
 def _column_aggregate(rows: list[dict], column: str) -> dict:
     results = [(r[column], r["Oz"]) for r in rows]
-    by_status = Counter((c["status"] if c else "none") for c, _ in results)
+    by_status = Counter((c["status"] if c else "missing") for c, _ in results)
     ok = [(c, o) for c, o in results if is_ok(c) and c["object_size"] > 0]
     size = improvement_of(ok, "object_size")
     with_tuned = [(r[column], r["Oz"], r["tuned"]) for r in rows
@@ -343,15 +347,14 @@ def aggregate(rows: list[dict]) -> dict:
 
 
 def run_eval(suite: Suite, settings: Settings, command: Optional[list[str]] = None,
-             progress: Optional[Progress] = None) -> dict:
-    """Evaluate an engine on a suite; the JSON document (manifest, modules, aggregates)."""
-    if settings.k < 1:
-        raise EvalError("-k must be at least 1")
-    if settings.jobs < 1:
-        raise EvalError("--jobs must be at least 1")
+             progress: Optional[Progress] = None, engine=None) -> dict:
+    """Evaluate an engine on a suite; the JSON document (manifest, modules, aggregates).
+
+    ``engine``: the engine ``settings.engine`` names, when the caller has built it already.
+    """
     started, clock = manifest.now(), time.perf_counter()
     tuned = tuned_results(settings.tuned, [m.hash for m in suite]) if settings.tuned else {}
-    engine = make_engine(settings.engine)
+    engine = engine if engine is not None else make_engine(settings.engine)
     predictions = []
     for i, module in enumerate(suite, 1):
         predictions.append(predict(engine, module, settings.k, settings.seed))

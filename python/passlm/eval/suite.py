@@ -39,7 +39,7 @@ class SuiteModule:
     hash: str      # Module.hash
     bitcode: bytes
     group: str     # the file (directory suite) or the package (store suite)
-    source: str    # the file path, or the store's source
+    source: str    # the file's absolute path, or the store's source
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ def load_suite(spec: str) -> Suite:
 
 def _file_module(path: Path, name: str) -> SuiteModule:
     module = load_module(path)
-    return SuiteModule(name=name, hash=module.hash, bitcode=module.to_bitcode(), group=name, source=str(path))
+    return SuiteModule(name=name, hash=module.hash, bitcode=module.to_bitcode(), group=name,
+                       source=str(path.resolve()))
 
 
 def _store_modules(db: Path, split: str) -> tuple[SuiteModule, ...]:
