@@ -55,6 +55,19 @@ def _ingest(store: Store, files) -> list[str]:
     return list(dict.fromkeys(hashes))
 
 
+def _interleave_packages(store: Store, modules) -> list[str]:
+    """One module of each package in turn: a run stopped early has covered every package alike."""
+    by_package: dict = {}
+    for m in modules:
+        by_package.setdefault(store.module_info(m)["package"] or "", []).append(m)
+    queues = list(by_package.values())
+    order = []
+    while queues:
+        order += [q.pop(0) for q in queues]
+        queues = [q for q in queues if q]
+    return order
+
+
 def _report(store: Store, modules, args) -> int:
     from .report import best_so_far_curve, format_report, module_results, plot_curve, summarize
 
@@ -91,7 +104,8 @@ def _export_labels(store: Store, modules, args) -> int:
 
 def run(args: argparse.Namespace) -> int:
     with Store(args.db) as store:
-        modules = _ingest(store, args.files) if args.files else store.module_hashes(args.split, args.package)
+        modules = _ingest(store, args.files) if args.files else _interleave_packages(
+            store, store.module_hashes(args.split, args.package))
         if not modules:
             raise ValueError(f"{args.db}: no modules to tune (give files, or build a corpus with passlm data build)")
         if args.report:
