@@ -29,7 +29,8 @@ from .run import FORMAT, VERSION, Settings, run_eval
 from .suite import EvalError, load_suite
 
 #: Keys whose values are measurements of time or free text, never compared.
-VOLATILE = frozenset({"latency_s", "seconds", "detail", "mean_s", "median_s", "max_s", "total_s"})
+# Where a module's file lives depends on the checkout; its hash (compared) says what it is.
+VOLATILE = frozenset({"latency_s", "seconds", "detail", "mean_s", "median_s", "max_s", "total_s", "source"})
 #: The manifest's entries that a replay must reproduce.
 MANIFEST_KEYS = (("llvm_version",), ("engine", "model_hash"), ("settings", "k"), ("settings", "seed"),
                  ("suite", "modules"))
@@ -115,12 +116,20 @@ def compare(recorded: dict, fresh: dict) -> tuple[list[str], int]:
     return differences, count
 
 
+def _suite_here(suite: dict) -> str:
+    """The suite as it was given (e.g. ``examples``) when that exists from here, so a
+    record made in one checkout replays in another; else the path it resolved to."""
+    spec = suite["spec"]
+    on_disk = spec.rsplit(":", 1)[0] if suite.get("kind") == "store" else spec
+    return spec if Path(on_disk).exists() else suite["resolved"]
+
+
 def replay(path: str | Path, jobs: Optional[int] = None, timeout: Optional[float] = None,
            command: Optional[list[str]] = None, progress=None) -> tuple[dict, list[str], int]:
     """Re-run a recorded evaluation: (fresh document, differences, figures compared)."""
     recorded = load_recorded(path)
     settings = settings_of(recorded, jobs, timeout)
-    suite = load_suite(recorded["manifest"]["suite"]["resolved"])
+    suite = load_suite(_suite_here(recorded["manifest"]["suite"]))
     fresh = run_eval(suite, settings, command=command, progress=progress)
     differences, count = compare(recorded, fresh)
     return fresh, differences, count
