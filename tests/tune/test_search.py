@@ -149,15 +149,20 @@ def test_cli_errors(tmp_path):
 
 
 def test_labels_take_the_best_screened_pipeline(tmp_path):
-    from passlm.tune.labels import choose_labels, read_labels, write_labels
+    from passlm.tune.labels import choose_labels, read_labels, screening_order, write_labels
 
     with Store(tmp_path / "t.db") as store:
         (module,) = add_examples(store, ["sort"])
         for pipeline, size in [(OZ, 1000), ("function(gvn)", 900), ("function(sroa)", 950), ("globaldce", 1100)]:
             store.record_evaluation(Evaluation(module, pipeline, "ok", 1, size))
+        assert screening_order(store, [module]) == ["function(gvn)", "function(sroa)"]  # worth most first
         rejected = {"function(gvn)"}  # as if it miscompiled a program
-        (label,) = choose_labels(store, [module], passes_screening=lambda p: p not in rejected)
+        asked = []
+        (label,) = choose_labels(store, [module], passes_screening=lambda p: asked.append(p) or p not in rejected)
         assert (label.pipeline, label.best, label.oz) == ("function(sroa)", 950, 1000)
+        assert asked == ["function(gvn)", "function(sroa)"]  # never globaldce: not better than -Oz
+        (no_time,) = choose_labels(store, [module], passes_screening=lambda p: True, seconds=0)
+        assert no_time.pipeline == OZ  # nothing screened in time, nothing cached: no gain claimed
         (fallback,) = choose_labels(store, [module], passes_screening=lambda p: False)
         assert (fallback.pipeline, fallback.best) == (OZ, 1000)
         write_labels(tmp_path / "l.tsv", [label])

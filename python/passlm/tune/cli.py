@@ -39,6 +39,8 @@ def register(sub) -> None:
                    help="write each module's best screened pipeline (passlm screen) instead of tuning")
     p.add_argument("--no-screen", action="store_true",
                    help="with --export-labels: skip miscompile screening (labels then are not for training)")
+    p.add_argument("--screen-minutes", type=float, metavar="M",
+                   help="with --export-labels: screen new pipelines for at most M minutes (cached results count)")
     p.set_defaults(func=run)
 
 
@@ -89,10 +91,17 @@ def _export_labels(store: Store, modules, args) -> int:
     from ..metrics import improvement_over_oz
     from .labels import choose_labels, write_labels
 
-    bar = tqdm(total=len(modules), unit="module", desc="labels", file=sys.stderr, disable=not sys.stderr.isatty())
+    bar = tqdm(unit="pipeline", desc="screening", file=sys.stderr, disable=not sys.stderr.isatty())
+
+    def progress(done, total):
+        bar.total = total
+        bar.n = done
+        bar.update(0)
+
     screening = (lambda pipeline: True) if args.no_screen else None
-    labels = choose_labels(store, modules, args.objective, passes_screening=screening,
-                           progress=lambda n: bar.update(1))
+    seconds = args.screen_minutes * 60 if args.screen_minutes else None
+    labels = choose_labels(store, modules, args.objective, passes_screening=screening, seconds=seconds,
+                           progress=progress)
     bar.close()
     labels = [l for l in labels if l.oz]
     write_labels(args.export_labels, labels)

@@ -1,9 +1,13 @@
 """Labels: for each module, the best pipeline that also passed miscompile
 screening, written as a compact file that ships with the package data.
 
-A module's candidates are its successful evaluations smaller than -Oz,
-best first (ties: shorter); the first that passes ``passlm.screen`` is its
-label. A module with none keeps ``default<Oz>`` (no gain claimed).
+Screening costs seconds per pipeline and tuning finds thousands of distinct
+winners, so pipelines are screened in order of what they are worth to the
+whole corpus (the sum, over modules, of their gain over -Oz), within an
+optional time budget; screening results are cached in the store, so a later
+run goes on where this one stopped. Each module's label is then its best
+evaluated pipeline among those that passed (ties: shorter); a module with
+none keeps ``default<Oz>`` (no gain claimed).
 
 The file is tab-separated, one module a line, with a header:
 ``hash  package  source  split  oz  best  pipeline``.
@@ -11,6 +15,7 @@ The file is tab-separated, one module a line, with a header:
 from __future__ import annotations
 
 import csv
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -44,27 +49,48 @@ def ranked_candidates(store: Store, module: str, objective: str = "size") -> lis
     return sorted(better, key=lambda vp: (vp[0], len(split_elements(vp[1])), vp[1]))
 
 
-def choose_labels(store: Store, modules: Sequence[str], objective: str = "size", tries: int = 3,
-                  passes_screening: Optional[Callable[[str], bool]] = None,
-                  progress: Callable[[int], None] = lambda n: None) -> list[Label]:
-    """One label per module; ``passes_screening(pipeline)`` defaults to passlm.screen with the store's cache."""
+def screening_order(store: Store, modules: Sequence[str], objective: str = "size") -> list[str]:
+    """Pipelines better than -Oz somewhere, by their summed relative gain over all modules."""
+    worth: dict[str, float] = {}
+    for module in modules:
+        oz = value_of(store.evaluation(module, OZ), objective)
+        for value, pipeline in ranked_candidates(store, module, objective):
+            worth[pipeline] = worth.get(pipeline, 0.0) + (oz - value) / oz
+    return sorted(worth, key=lambda p: (-worth[p], len(split_elements(p)), p))
+
+
+def choose_labels(store: Store, modules: Sequence[str], objective: str = "size",
+                  passes_screening: Optional[Callable[[str], bool]] = None, seconds: Optional[float] = None,
+                  progress: Callable[[int, int], None] = lambda done, total: None) -> list[Label]:
+    """One label per module. ``passes_screening(pipeline)`` defaults to passlm.screen (cached in the
+    store); after ``seconds`` no new pipeline is screened (cached results still count)."""
     if passes_screening is None:
         from ..screen import screen
 
         def passes_screening(pipeline: str) -> bool:
             return screen(pipeline, store=store).passed
 
+    order = screening_order(store, modules, objective)
+    deadline = None if seconds is None else time.monotonic() + seconds
+    passed = set()
+    for n, pipeline in enumerate(order, 1):
+        cached = store.screening(pipeline)
+        if cached is None and deadline is not None and time.monotonic() >= deadline:
+            continue  # out of time: only what is already screened
+        if passes_screening(pipeline):
+            passed.add(pipeline)
+        progress(n, len(order))
+
     labels = []
-    for n, module in enumerate(modules, 1):
+    for module in modules:
         info = store.module_info(module)
         oz = value_of(store.evaluation(module, OZ), objective)
         best, pipeline = oz, OZ
-        for value, candidate in ranked_candidates(store, module, objective)[:tries]:
-            if passes_screening(candidate):
+        for value, candidate in ranked_candidates(store, module, objective):
+            if candidate in passed:
                 best, pipeline = value, candidate
                 break
         labels.append(Label(module, info["package"] or "", info["source"], info["split"] or "", oz, best, pipeline))
-        progress(n)
     return labels
 
 
