@@ -16,7 +16,7 @@ VENV=${PASSLM_VENV:-.venv}
 
 # --- Debian packages: LLVM 19 and a C++ toolchain (and, for Debian's own
 # python3.11, its venv module and shared libpython, which the plugin embeds).
-packages=(llvm-19-dev clang-19 lld-19 llvm-19-tools cmake ninja-build g++ make csmith libcsmith-dev dpkg-dev)
+packages=(llvm-19-dev clang-19 lld-19 llvm-19-tools cmake ninja-build g++ make csmith libcsmith-dev dpkg-dev m4)
 if [ "$(readlink -f "$(command -v "$PYTHON" || true)")" = /usr/bin/python3.11 ]; then
   packages+=(python3.11-venv python3.11-dev libpython3.11)
 fi

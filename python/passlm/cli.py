@@ -2,6 +2,7 @@
 
     passlm demo [--engine SPEC]      the plugin inside clang on the examples
     passlm info                      versions, plugin and model
+    passlm data build --db DB ...    a corpus of unique IR modules with provenance
     passlm tune [FILE...] --db DB    autotune pipelines per module
     passlm screen PIPELINE...        reject pipelines that change a program's output
     passlm eval SUITE [--engine S]   the numbers: top-1, best-of-k, autotuner, against -Oz
@@ -226,10 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--examples", metavar="DIR", help="folder of NAME.c + NAME.expected (default: examples/)")
     demo.set_defaults(func=cmd_demo)
 
+    from passlm.data.cli import register as register_data
     from passlm.eval.cli import register as register_eval
     from passlm.screen import register as register_screen
     from passlm.tune.cli import register as register_tune
 
+    register_data(sub)
     register_tune(sub)
     register_screen(sub)
     register_eval(sub)
@@ -273,7 +276,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     if not getattr(args, "func", None):
         parser.print_usage(sys.stderr)
-        _error("a command is required (demo, eval, info, plugin-path, screen, size, tune)")
+        _error("a command is required (data, demo, eval, info, plugin-path, screen, size, tune)")
         return 2
     try:
         return args.func(args)

@@ -5,15 +5,16 @@ flags, the folder to compile in, and the provenance to record. The command is
 
     clang-19 FLAGS -Oz -Xclang -disable-llvm-passes -emit-llvm -c SRC -o - -working-directory CWD
 
-(the IR form of DESIGN.md), run in CWD; sources are named relative to CWD
-where possible, so ``__FILE__`` and the module hash do not depend on where a
-package was unpacked.
+(the IR form of DESIGN.md), run in CWD with ``SOURCE_DATE_EPOCH=0``; sources
+are named relative to CWD where possible, so ``__FILE__``, ``__DATE__`` and
+the module hash depend neither on where a package was unpacked nor on when.
 
 :class:`Builder` compiles jobs in a pool (subprocess clang calls), takes the
 results in job order, and writes each at once: a module (stored once per
-content hash) or a failure with clang's first error line. A job whose source
-is already stored or already failed for its origin and package is skipped, so
-a killed run resumes where it stopped. Taking results in order makes a cap on
+content hash), a failure with clang's first error line, or, for a source
+whose module is already stored, a row in ``build_duplicates``. A job whose
+source is already stored, failed or a duplicate for its origin and package is
+skipped, so a killed run resumes where it stopped. Taking results in order makes a cap on
 modules per package deterministic: the first N sources that compile, in the
 jobs' order, however the pool schedules them.
 """
@@ -35,6 +36,11 @@ from ..store import Provenance, Store
 MAX_BITCODE_BYTES = 2 * 1024 * 1024
 #: One clang call, at most (seconds).
 COMPILE_TIMEOUT = 300
+#: clang's environment: __DATE__, __TIME__ and __TIMESTAMP__ are those of the epoch (SOURCE_DATE_EPOCH,
+#: as in reproducible builds), so the same source gives the same module on any day.
+_CLANG_ENV = dict(os.environ, SOURCE_DATE_EPOCH="0")
+#: Header folders a job with a ``search`` may add, at most.
+MAX_HEADER_RETRIES = 8
 
 
 class DataError(PassLMError, ValueError):
@@ -53,9 +59,12 @@ class Job:
     package: str = ""
     version: Optional[str] = None
     licence: Optional[str] = None
+    #: Finds a folder for a header clang did not find (``resolve(error_line) -> folder or None``); each
+    #: folder found is added with -I and the source compiled again (``sources.HeaderIndex``).
+    search: Optional[object] = field(default=None, compare=False, hash=False, repr=False)
 
-    def command(self, clang: str) -> list[str]:
-        return [clang, *self.flags, *IR_FLAGS, self.path, "-o", "-", "-working-directory", self.cwd]
+    def command(self, clang: str, extra: Sequence[str] = ()) -> list[str]:
+        return [clang, *self.flags, *extra, *IR_FLAGS, self.path, "-o", "-", "-working-directory", self.cwd]
 
 
 @dataclass
@@ -99,35 +108,47 @@ def first_error_line(stderr: str) -> str:
     return lines[0] if lines else "(no diagnostics)"
 
 
+def _run_clang(command: list[str], cwd: str, timeout: float) -> tuple[Optional[bytes], Optional[str]]:
+    """(bitcode, None) or (None, the reason it failed)."""
+    try:
+        done = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=timeout, check=False, env=_CLANG_ENV)
+    except subprocess.TimeoutExpired:
+        return None, f"clang timed out after {timeout:g} s"
+    except OSError as e:
+        return None, f"cannot run {command[0]}: {e.strerror or e}"
+    if done.returncode != 0 or not done.stdout:
+        signal = f" (killed by signal {-done.returncode})" if done.returncode < 0 else ""
+        return None, first_error_line(done.stderr.decode("utf-8", "replace")) + signal
+    return done.stdout, None
+
+
 def _compile(job: Job, clang: str, timeout: float, max_bytes: int) -> _Result:
     from .. import Module
 
-    command = job.command(clang)
-    result = _Result(job, command)
-    try:
-        done = subprocess.run(command, cwd=job.cwd, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        result.reason = f"clang timed out after {timeout:g} s"
+    extra: list[str] = []
+    while True:
+        command = job.command(clang, extra)
+        bitcode, reason = _run_clang(command, job.cwd, timeout)
+        if bitcode is not None or job.search is None or len(extra) >= 2 * MAX_HEADER_RETRIES:
+            break
+        folder = job.search.resolve(reason)
+        if folder is None or folder in extra:
+            break
+        extra += ["-I", folder]
+    result = _Result(job, command, reason=reason)
+    if bitcode is None:
         return result
-    except OSError as e:
-        result.reason = f"cannot run {clang}: {e.strerror or e}"
-        return result
-    if done.returncode != 0 or not done.stdout:
-        how = "" if done.returncode > 0 else f" (killed by signal {-done.returncode})" if done.returncode < 0 else ""
-        result.reason = first_error_line(done.stderr.decode("utf-8", "replace")) + how
-        return result
-    if len(done.stdout) > max_bytes:
-        result.reason = (f"bitcode too large: {len(done.stdout) / 1e6:.1f} MB"
-                         f" > {max_bytes / 1e6:.1f} MB")
+    if len(bitcode) > max_bytes:
+        result.reason = f"bitcode too large: {len(bitcode) / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB"
         return result
     try:
-        module = Module.from_string(done.stdout, name=job.source)
+        module = Module.from_string(bitcode, name=job.source)
         result.hash, result.instructions = module.hash, module.instruction_count
     except (PassLMError, ValueError, RuntimeError) as e:
         result.reason = f"IR does not load: {str(e).splitlines()[0] if str(e) else type(e).__name__}"
         return result
-    result.bitcode = done.stdout
+    result.bitcode = bitcode
     return result
 
 
@@ -165,10 +186,12 @@ class Builder:
         todo: list[Job] = []
         done_before: dict[tuple[str, str], set[str]] = {}
         seen: set[tuple[str, str, str]] = set()
+        duplicates = DuplicateLog(self.store.path)
         for job in jobs:
             key = (job.origin, job.package)
             if key not in done_before:
-                done_before[key] = self.store.attempted_sources(job.origin, job.package)
+                done_before[key] = (self.store.attempted_sources(job.origin, job.package)
+                                    | duplicates.sources(job.origin, job.package))
             if job.source in done_before[key] or (job.origin, job.package, job.source) in seen:
                 counts.skipped += 1
                 continue
@@ -179,7 +202,7 @@ class Builder:
         bar = _progress(len(todo), label or "build", self.progress)
         window: deque[Future] = deque()
         queue = iter(todo)
-        full: set[tuple[str, str]] = set()
+        full = {key for key, n in stored_per_key.items() if n >= max_modules} if max_modules is not None else set()
 
         def refill(pool: ThreadPoolExecutor) -> None:
             while len(window) < 2 * self.jobs:
@@ -218,6 +241,7 @@ class Builder:
                             if stored_per_key[key] >= max_modules:
                                 full.add(key)
                     else:
+                        duplicates.add(job.origin, job.package, job.source, result.hash)
                         counts.duplicates += 1
                 if bar is not None:
                     bar.update(1)
@@ -230,22 +254,75 @@ class Builder:
             pool.shutdown(wait=True, cancel_futures=True)
             if bar is not None:
                 bar.close()
+            duplicates.close()
         if label:
             self.log(f"passlm: {label}: {counts.summary()}")
         return counts
 
     def _stored(self, origin: str, package: str) -> int:
-        if package:
-            return sum(1 for h in self.store.module_hashes(package=package)
-                       if self.store.module_info(h)["origin"] == origin)
-        return len(self.store.attempted_sources(origin, package)) - sum(
-            1 for f in self.store.failures() if f["origin"] == origin and not f["package"])
+        """Modules stored for this origin and package."""
+        hashes = self.store.module_hashes(package=package) if package else self.store.module_hashes()
+        return sum(1 for h in hashes if (info := self.store.module_info(h))["origin"] == origin
+                   and (info["package"] or "") == package)
+
+
+class DuplicateLog:
+    """Sources whose module was already stored under another source (table ``build_duplicates`` of the
+    store's file), so that a resumed build skips them too. Its own connection; every write commits."""
+
+    SCHEMA = ("CREATE TABLE IF NOT EXISTS build_duplicates (origin TEXT NOT NULL, package TEXT NOT NULL DEFAULT '',"
+              " source TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (origin, package, source))")
+
+    def __init__(self, path):
+        import sqlite3
+        import threading
+
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=60)
+        self._db.execute(self.SCHEMA)
+
+    def add(self, origin: str, package: str, source: str, module_hash: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO build_duplicates VALUES (?,?,?,?)",
+                             (origin, package or "", source, module_hash))
+
+    def sources(self, origin: str, package: str) -> set[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT source FROM build_duplicates WHERE origin = ? AND package = ?",
+                                    (origin, package or "")).fetchall()
+        return {r[0] for r in rows}
+
+    def counts(self) -> dict[str, int]:
+        """package -> duplicates."""
+        with self._lock:
+            rows = self._db.execute("SELECT package, COUNT(*) FROM build_duplicates GROUP BY package").fetchall()
+        return dict(rows)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
 
 def _llvm_version() -> str:
     from .. import LLVM_VERSION
 
     return LLVM_VERSION
+
+
+def load_json(path: str | os.PathLike):
+    """The JSON in a file; DataError names the file (and line:column for bad JSON)."""
+    import json
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"{path}: no such file")
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataError(f"{path}: cannot read: {e}") from None
+    except json.JSONDecodeError as e:
+        raise DataError(f"{path}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
 
 
 def relative_name(path: str, root: str) -> str:

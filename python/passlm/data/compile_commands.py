@@ -9,14 +9,12 @@ builder (``-Oz -Xclang -disable-llvm-passes -emit-llvm -c SRC -o -``).
 """
 from __future__ import annotations
 
-import json
 import os
 import shlex
-from pathlib import Path
 from typing import Iterable, Optional
 
 from ..compile import SOURCE_LANGUAGES
-from .build import DataError, Job, relative_name
+from .build import DataError, Job, load_json, relative_name
 
 #: Flags dropped with the value that follows them (when not joined).
 _DROP_WITH_VALUE = {"-o", "-MF", "-MT", "-MQ", "-MJ", "--serialize-diagnostics", "-dependency-file",
@@ -70,17 +68,7 @@ def _arguments(entry: dict, where: str) -> list[str]:
 
 def load_entries(path: str | os.PathLike) -> list[dict]:
     """The entries of a compile_commands.json; errors name the file (and line for bad JSON)."""
-    p = Path(path)
-    if not p.exists():
-        raise DataError(f"{path}: no such file")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise DataError(f"{path}: cannot read: {e}") from None
-    try:
-        entries = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise DataError(f"{path}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+    entries = load_json(path)
     if not isinstance(entries, list):
         raise DataError(f"{path}: expected a JSON list of compile commands, got {type(entries).__name__}")
     for i, entry in enumerate(entries):

@@ -57,8 +57,9 @@ def generate(exe: str, seed: int, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     with open(tmp, "wb") as f:
+        # csmith writes platform.info into its working folder: keep it out of the caller's.
         subprocess.run([exe, "--seed", str(seed)], stdout=f, stderr=subprocess.DEVNULL, check=True,
-                       timeout=GENERATE_TIMEOUT)
+                       timeout=GENERATE_TIMEOUT, cwd=out.parent)
     os.replace(tmp, out)
 
 

@@ -4,8 +4,9 @@ For each package: find it with ``apt-cache showsrc`` (a deb-src entry is
 needed: :func:`ensure_deb_src` adds one as root, mirroring the machine's
 ``deb`` entries), download it with ``apt-get source --download-only`` into
 the work dir (default ``~/.cache/passlm/debian``), unpack it with
-``dpkg-source -x`` (patches applied), read its licence from
-``debian/copyright``, run its configure step once (``./configure`` with
+``dpkg-source -x`` (patches applied), read the licence of each source from
+``debian/copyright`` (DEP-5: the last matching ``Files:`` paragraph; else the
+package's), run its configure step once (``./configure`` with
 clang as CC, or a CMake configure that also exports compile commands; with a
 timeout; failure ignored: what compiles without it still counts), then
 compile its C sources.
@@ -13,13 +14,18 @@ compile its C sources.
 Without a compile_commands.json, each source is compiled from the package
 root with include dirs: its own folder, the root, the usual header folders
 (include/, lib/, src/, gnulib's) and the folder of config.h (with
--DHAVE_CONFIG_H). Sources are taken in a fixed order (main code before
-tests, examples and tools; within each, by a hash of the path), so a cap on
-modules per package keeps the same ones on every machine. Every download,
+-DHAVE_CONFIG_H), and LOCALEDIR (which GNU Makefiles define); a header
+that is still not found is looked for in the whole package and its folder
+added (``sources.HeaderIndex``). Sources are taken in a fixed order (the
+package's own code, then gnulib's copies, then tests, examples and tools;
+within each, by a hash of the path), so a cap on modules per package keeps
+the same ones on every machine. Every download,
 unpack and configure step leaves a marker, so a second run redoes nothing.
 """
 from __future__ import annotations
 
+import dataclasses
+import fnmatch
 import glob
 import hashlib
 import json
@@ -33,7 +39,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from .build import DataError, Job
-from .sources import find_sources
+from .sources import HeaderIndex, find_sources
 
 DEFAULT_WORKDIR = Path("~/.cache/passlm/debian")
 SOURCES_FILE = Path("/etc/apt/sources.list.d/passlm-deb-src.sources")
@@ -50,6 +56,8 @@ EXCLUDED_DIRS = ("debian", ".pc", "_passlm_build", "win32", "win64", "windows", 
 SECONDARY_DIRS = {"test", "tests", "testsuite", "t", "examples", "example", "demo", "demos", "contrib",
                   "bench", "benchmark", "benchmarks", "fuzz", "fuzzing", "doc", "docs", "tools", "util",
                   "utils", "programs", "sample", "samples", "gnulib-tests", "regress", "check"}
+#: Defines that packages' Makefiles pass on the command line (GNU packages: LOCALEDIR), with Debian's values.
+MAKE_DEFINES = ('-DLOCALEDIR="/usr/share/locale"',)
 #: Header folders tried at the package root (besides every include/ folder).
 COMMON_INCLUDE_DIRS = ("include", "inc", "lib", "src", "gnulib/lib", "gl/lib", "gl")
 
@@ -226,12 +234,18 @@ def showsrc(name: str) -> Optional[SourcePackage]:
     return SourcePackage(source, versions)
 
 
+def source_lists() -> list[str]:
+    """apt's downloaded source indexes (none before the first apt-get update with a deb-src entry)."""
+    return sorted(glob.glob("/var/lib/apt/lists/*_Sources*"))
+
+
 def resolve(names: Iterable[str], log: Log) -> dict[str, SourcePackage]:
-    """Every name's source package; unknown names are one DataError (after one apt-get update as root)."""
+    """Every name's source package; unknown names are one DataError (apt-get update first, as root, when
+    apt has no source index yet)."""
     names = list(dict.fromkeys(names))
     found = {n: showsrc(n) for n in names}
     missing = [n for n, s in found.items() if s is None]
-    if missing and os.geteuid() == 0:
+    if missing and os.geteuid() == 0 and not source_lists():
         _apt_update(log)
         found.update({n: showsrc(n) for n in missing})
         missing = [n for n, s in found.items() if s is None]
@@ -255,7 +269,8 @@ def fetch(package: SourcePackage, version: str, workdir: Path, log: Log) -> Path
         return dsc
     log(f"passlm: apt-get source --download-only {package.name}={version}")
     try:
-        done = subprocess.run(["apt-get", "source", "--download-only", "-q", f"{package.name}={version}"],
+        done = subprocess.run(["apt-get", "source", "--download-only", "--only-source", "-q",
+                               f"{package.name}={version}"],
                               cwd=downloads, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT,
                               check=False)
     except subprocess.TimeoutExpired:
@@ -283,6 +298,30 @@ def extract(dsc: Path, dest: Path, log: Log) -> Path:
     return dest
 
 
+class WorkdirLock:
+    """An exclusive lock on a work dir, so that two builds never unpack or configure the same tree at once."""
+
+    def __init__(self, workdir: Path):
+        self.path = Path(workdir).expanduser() / ".passlm-lock"
+        self.file = None
+
+    def __enter__(self) -> "WorkdirLock":
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = open(self.path, "a+")
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.file.close()
+            raise DataError(f"{self.path.parent}: another passlm data build is using this work dir "
+                            "(wait for it, or give another --workdir)") from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+
+
 # ----------------------------------------------------------------- licence
 
 _LICENCE_PATTERNS = [
@@ -296,31 +335,56 @@ _LICENCE_PATTERNS = [
 ]
 
 
-def licence_of(root: Path) -> Optional[str]:
-    """The licence from debian/copyright: the ``License:`` of the ``Files: *``
-    paragraph (else the first ``License:``), else a short summary of the text."""
-    path = root / "debian" / "copyright"
+def _copyright_paragraphs(root: Path) -> Optional[list[tuple[list[str], Optional[str]]]]:
+    """(Files patterns, first line of License) of each paragraph of debian/copyright; None if unreadable."""
     try:
-        text = path.read_text(errors="replace")
+        text = (root / "debian" / "copyright").read_text(errors="replace")
     except OSError:
         return None
-    first = None
+    paragraphs = []
     for para in re.split(r"\n\s*\n", text):
-        files = re.search(r"^Files:\s*(.*)$", para, re.M)
+        files = re.search(r"^Files:[ \t]*(.*(?:\n[ \t]+.*)*)", para, re.M)
         licence = re.search(r"^License:[ \t]*(\S.*)$", para, re.M)
-        if licence and first is None:
-            first = licence.group(1).strip()
-        if files and licence and files.group(1).split() and files.group(1).split()[0] == "*":
-            return licence.group(1).strip()
+        paragraphs.append((files.group(1).split() if files else [], licence.group(1).strip() if licence else None))
+    return paragraphs
+
+
+def licence_for(root: Path, source: str) -> Optional[str]:
+    """The licence of one source file by debian/copyright's machine-readable form: the ``License:`` of
+    the last ``Files:`` paragraph whose patterns match it (DEP-5); else the package's (licence_of)."""
+    for patterns, licence in reversed(_copyright_paragraphs(root) or []):
+        if licence and any(fnmatch.fnmatchcase(source, p) for p in patterns):
+            return licence
+    return licence_of(root)
+
+
+def licence_of(root: Path) -> Optional[str]:
+    """The package's licence from debian/copyright: the ``License:`` of the ``Files: *``
+    paragraph (else the first ``License:``), else a short summary of the text."""
+    paragraphs = _copyright_paragraphs(root)
+    if paragraphs is None:
+        return None
+    for patterns, licence in paragraphs:
+        if licence and patterns[:1] == ["*"]:
+            return licence
+    first = next((licence for _, licence in paragraphs if licence), None)
     if first:
         return first
+    text = (root / "debian" / "copyright").read_text(errors="replace")
     found = []
     for pattern, name in _LICENCE_PATTERNS:
-        if re.search(pattern, text) and name not in found:
-            if name == "GPL" and "LGPL" in found and not re.search(r"GNU GENERAL PUBLIC LICENSE|GNU General "
-                                                                    r"Public License", text):
-                continue
-            found.append(name)
+        match = re.search(pattern, text)
+        if not match or any(f.startswith(name) for f in found):
+            continue
+        if name == "GPL" and any(f.startswith("LGPL") for f in found) and not re.search(
+                r"GNU GENERAL PUBLIC LICENSE|GNU General Public License", text):
+            continue
+        if name in ("GPL", "LGPL"):
+            after = re.sub(r"\s+", " ", text[match.start():match.start() + 400])
+            version = re.search(r"[Vv]ersion (\d(?:\.\d)?)", after)
+            if version:
+                name += "-" + version.group(1) + ("+" if re.search(r"any later version", after) else "")
+        found.append(name)
     return (" and ".join(found[:3]) + " (summary of debian/copyright)") if found else "see debian/copyright"
 
 
@@ -346,6 +410,8 @@ def _run_step(command: list[str], cwd: Path, timeout: float, log_file: Path, env
                 pass
             proc.wait()
             return f"timed out after {timeout:g} s"
+    if code < 0:
+        return f"killed by signal {-code}"
     return "ok" if code == 0 else f"failed (exit status {code})"
 
 
@@ -362,7 +428,8 @@ def prepare(root: Path, clang: str, timeout: float, log: Log, label: str) -> dic
             return json.loads(marker.read_text())
         except ValueError:
             pass
-    env = dict(os.environ, CC=clang, LC_ALL="C")
+    # GNU configure scripts refuse to run as root without FORCE_UNSAFE_CONFIGURE (tar's does).
+    env = dict(os.environ, CC=clang, LC_ALL="C", FORCE_UNSAFE_CONFIGURE="1")
     env.pop("CFLAGS", None)
     log_file = root / ".passlm-configure.log"
     info: dict = {"step": None, "status": "none"}
@@ -380,6 +447,9 @@ def prepare(root: Path, clang: str, timeout: float, log: Log, label: str) -> dic
         info = {"step": "cmake", "status": status}
         if (build / "compile_commands.json").is_file():
             info["compile_commands"] = str(build / "compile_commands.json")
+    if info["status"].startswith("killed"):
+        # Stopped from outside (a build being killed): not a result; the next run configures again.
+        raise DataError(f"{label}: {info['step']} was {info['status']}")
     if info["status"] not in ("ok", "none"):
         log(f"passlm: {label}: {info['step']} {info['status']} (see {log_file}); compiling what compiles")
     marker.write_text(json.dumps(info) + "\n")
@@ -389,10 +459,29 @@ def prepare(root: Path, clang: str, timeout: float, log: Log, label: str) -> dic
 # -------------------------------------------------------------------- jobs
 
 
-def _order_key(package: str, source: str) -> tuple[int, str]:
+def gnulib_dirs(root: Path) -> set[str]:
+    """The folders gnulib copied into a GNU package (from m4/gnulib-comp.m4), relative to root."""
+    dirs: set[str] = set()
+    for comp in sorted(root.glob("*m4/gnulib-comp.m4")) + sorted(root.glob("*/m4/gnulib-comp.m4")):
+        try:
+            text = comp.read_text(errors="replace")
+        except OSError:
+            continue
+        dirs.update(d.strip("/") for d in re.findall(r"gl_source_base='([^'$]+)'", text))
+    return dirs
+
+
+def _order_key(package: str, source: str, gnulib: Iterable[str] = ()) -> tuple[int, str]:
+    """The package's own code first, then gnulib's copies, then tests, examples and tools; within
+    each, by a hash of the path."""
     parts = source.split("/")[:-1]
-    secondary = any(p.lower() in SECONDARY_DIRS for p in parts)
-    return (1 if secondary else 0, hashlib.sha256(f"{package}/{source}".encode()).hexdigest())
+    if any(p.lower() in SECONDARY_DIRS for p in parts):
+        rank = 2
+    elif any(source.startswith(d + "/") for d in gnulib):
+        rank = 1
+    else:
+        rank = 0
+    return (rank, hashlib.sha256(f"{package}/{source}".encode()).hexdigest())
 
 
 def include_dirs(root: Path) -> tuple[list[str], list[str]]:
@@ -414,8 +503,14 @@ def include_dirs(root: Path) -> tuple[list[str], list[str]]:
 
 def package_jobs(root: Path, package: str, version: str, licence: Optional[str], flags: Iterable[str] = (),
                  compile_commands: Optional[str] = None) -> list[Job]:
-    """The jobs of an unpacked (and configured) package, in the fixed order."""
+    """The jobs of an unpacked (and configured) package, in the fixed order.
+
+    Each job may add header folders of the package that clang asks for
+    (``sources.HeaderIndex``), nearest to the file that included them first.
+    """
     flags = tuple(flags)
+    index = HeaderIndex(root, EXCLUDED_DIRS)
+    gnulib = gnulib_dirs(root)
     if compile_commands:
         from .compile_commands import command_jobs
 
@@ -424,7 +519,9 @@ def package_jobs(root: Path, package: str, version: str, licence: Optional[str],
                                         flags=(f"-fmacro-prefix-map={root}/=", *flags))
                 if not j.source.startswith("/") and not j.source.startswith("_passlm_build/")]
         if jobs:
-            return sorted(jobs, key=lambda j: _order_key(package, j.source))
+            jobs = [dataclasses.replace(j, search=index, licence=licence_for(root, j.source) or licence)
+                    for j in jobs]
+            return sorted(jobs, key=lambda j: _order_key(package, j.source, gnulib))
     config, others = include_dirs(root)
     common: list[str] = []
     for d in config:
@@ -433,13 +530,15 @@ def package_jobs(root: Path, package: str, version: str, licence: Optional[str],
         common += ["-I", d]
     if config:
         common.append("-DHAVE_CONFIG_H")
+    common += MAKE_DEFINES
     jobs = []
     for source in find_sources(root, (".c",), EXCLUDED_DIRS):
         folder = os.path.dirname(source) or "."
         jobs.append(Job(source=source, path=source, cwd=str(root),
                         flags=("-x", "c", "-I", folder, "-I", ".", *common, *flags), origin="debian",
-                        package=package, version=version, licence=licence))
-    return sorted(jobs, key=lambda j: _order_key(package, j.source))
+                        package=package, version=version, licence=licence_for(root, source) or licence,
+                        search=index))
+    return sorted(jobs, key=lambda j: _order_key(package, j.source, gnulib))
 
 
 @dataclass
@@ -454,10 +553,25 @@ class Prepared:
     jobs: list[Job] = field(default_factory=list)
 
 
+def setup(root: Path, commands: Iterable[str], log: Log, label: str) -> None:
+    """Runs a recipe's setup commands (sh -c, in the package root) once, before configure."""
+    commands = list(commands)
+    marker = root / ".passlm-setup"
+    if not commands or marker.is_file():
+        return
+    for command in commands:
+        log(f"passlm: {label}: {command}")
+        done = subprocess.run(["sh", "-c", command], cwd=root, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise DataError(f"{label}: setup command failed: {command}: {first_line(done.stderr)}")
+    marker.write_text("\n".join(commands) + "\n")
+
+
 def prepare_package(package: SourcePackage, workdir: Path, clang: str, flags: Iterable[str] = (),
                     version: Optional[str] = None, configure_timeout: float = CONFIGURE_TIMEOUT,
-                    log: Log = print) -> Prepared:
-    """Download, unpack, configure and list the jobs of one package (version: pinned, else apt's candidate)."""
+                    log: Log = print, setup_commands: Iterable[str] = ()) -> Prepared:
+    """Download, unpack, set up, configure and list the jobs of one package (version: pinned, else
+    apt's candidate)."""
     if version is not None and version not in package.versions:
         log(f"passlm: warning: {package.name}: version {version} is pinned but apt offers "
             f"{', '.join(package.versions)}; using {package.candidate} (recorded as such)")
@@ -467,6 +581,7 @@ def prepare_package(package: SourcePackage, workdir: Path, clang: str, flags: It
     dsc = fetch(package, version, workdir, log)
     root = extract(dsc, workdir / "src" / f"{package.name}_{_no_epoch(version)}", log)
     licence = licence_of(root)
+    setup(root, setup_commands, log, f"{package.name} {version}")
     info = prepare(root, clang, configure_timeout, log, f"{package.name} {version}")
     jobs = package_jobs(root, package.name, version, licence, flags, info.get("compile_commands"))
     return Prepared(package.name, version, root, licence, info, jobs)

@@ -8,14 +8,20 @@ A recipe is a JSON object::
       "flags": ["-Wno-error=implicit-function-declaration", ...],
       "max_per_package": 150,
       "configure_timeout": 300,
-      "packages": [{"name": "zlib", "version": "1:1.2.13.dfsg-1"}, ...],
+      "packages": [{"name": "zlib", "version": "1:1.2.13.dfsg-1"},
+                   {"name": "pcre2", "version": "10.42-1", "flags": ["-DPCRE2_CODE_UNIT_WIDTH=8"]},
+                   {"name": "lua5.4", "version": "...", "setup": ["printf ... > src/x.h"]}, ...],
       "csmith": {"count": 0, "seed": 0},
       "split": {"test_packages": ["..."], "valid_packages": []}
     }
 
 Packages are Debian source packages, pinned to the versions the shipped
 corpus was built from; when apt offers another version the build says so
-and records the version it used. ``split`` (optional) is applied at the end.
+and records the version it used. A package's ``flags`` are added to the
+recipe's for its sources only; its ``setup`` commands run once (``sh -c``, in
+the unpacked package) before its configure step, for what Debian's build
+generates and the sources need (a header, say). ``split`` (optional) is
+applied at the end.
 """
 from __future__ import annotations
 
@@ -24,13 +30,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from .build import DataError
+from .build import DataError, load_json
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    """A Debian source package to build: name, pinned version, its own flags and setup commands."""
+
+    name: str
+    version: Optional[str] = None
+    flags: tuple[str, ...] = ()
+    setup: tuple[str, ...] = ()
 
 
 @dataclass
 class Recipe:
     path: str
-    packages: list[tuple[str, Optional[str]]]  # (name, pinned version or None)
+    packages: list[PackageSpec]
     flags: list[str] = field(default_factory=list)
     max_per_package: Optional[int] = None
     configure_timeout: Optional[float] = None
@@ -51,24 +67,24 @@ def _expect(value, kind, where: str):
 
 
 def load_recipe(path: str | Path) -> Recipe:
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(f"{path}: no such file")
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise DataError(f"{path}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+    data = load_json(path)
     _expect(data, dict, str(path))
     packages = []
     for i, entry in enumerate(_expect(data.get("packages", []), list, f"{path}: packages")):
         where = f"{path}: packages[{i}]"
         if isinstance(entry, str):
-            packages.append((entry, None))
+            packages.append(PackageSpec(entry))
             continue
         _expect(entry, dict, where)
         name = _expect(entry.get("name"), str, f"{where}.name")
         version = entry.get("version")
-        packages.append((name, _expect(version, str, f"{where}.version") if version is not None else None))
+        if version is not None:
+            _expect(version, str, f"{where}.version")
+        package_flags = tuple(_expect(f, str, f"{where}.flags")
+                              for f in _expect(entry.get("flags", []), list, f"{where}.flags"))
+        commands = tuple(_expect(c, str, f"{where}.setup")
+                         for c in _expect(entry.get("setup", []), list, f"{where}.setup"))
+        packages.append(PackageSpec(name, version, package_flags, commands))
     flags = [_expect(f, str, f"{path}: flags") for f in _expect(data.get("flags", []), list, f"{path}: flags")]
     csmith = _expect(data.get("csmith", {}), dict, f"{path}: csmith")
     split = _expect(data.get("split", {}), dict, f"{path}: split")

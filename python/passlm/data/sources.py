@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import re
+from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -51,3 +53,51 @@ def dir_jobs(directory: str | os.PathLike, package: Optional[str] = None,
         jobs.append(Job(source=source, path=source, cwd=str(root), flags=job_flags, origin="dir",
                         package=package))
     return jobs
+
+
+_NOT_FOUND = re.compile(r"^(?P<file>[^:]+):\d+:\d+: fatal error: '(?P<header>[^']+)' file not found")
+
+
+class HeaderIndex:
+    """The files of a source tree, to find the folder of a header clang did not find.
+
+    ``resolve("lib/x.h:3:10: fatal error: 'common.h' file not found")`` is the
+    folder (relative to the root) holding ``common.h`` that is nearest to the
+    file that included it (deepest common folder, then the shortest path), or
+    None when the tree has no such file.
+    """
+
+    def __init__(self, root: Path, exclude_dirs: Iterable[str] = ()):
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        exclude = set(exclude_dirs)
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in exclude)
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            for name in files:
+                self.by_name[name].append(name if rel == "." else f"{rel}/{name}")
+
+    def resolve(self, reason: Optional[str]) -> Optional[str]:
+        match = _NOT_FOUND.match(reason or "")
+        if not match:
+            return None
+        header = os.path.normpath(match["header"]).replace(os.sep, "/")
+        if header.startswith("../") or header.startswith("/"):
+            return None
+        includer = os.path.dirname(os.path.normpath(match["file"])).split(os.sep)
+        folders = []
+        for path in self.by_name.get(os.path.basename(header), ()):
+            if path == header or path.endswith("/" + header):
+                folders.append(path[: len(path) - len(header)].rstrip("/") or ".")
+        if not folders:
+            return None
+
+        def nearness(folder: str) -> tuple[int, int, str]:
+            parts = [] if folder == "." else folder.split("/")
+            common = 0
+            for a, b in zip(parts, includer):
+                if a != b:
+                    break
+                common += 1
+            return (-common, len(parts), folder)
+
+        return min(folders, key=nearness)

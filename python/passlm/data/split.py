@@ -92,8 +92,10 @@ def stats(store: Store) -> dict:
         package = info["package"] or NO_PACKAGE
         key = (package, info["origin"])
         row = rows.setdefault(key, {"package": package, "origin": info["origin"], "version": info["version"],
-                                    "licence": info["licence"], "modules": 0, "instructions": 0,
+                                    "licence": Counter(), "modules": 0, "instructions": 0,
                                     "failures": 0, "split": set()})
+        if info["licence"]:
+            row["licence"][info["licence"]] += 1
         row["modules"] += 1
         row["instructions"] += info["instructions"] or 0
         row["split"].add(info["split"] or "none")
@@ -107,7 +109,7 @@ def stats(store: Store) -> dict:
         reasons[package][_reason_kind(f["reason"])] += 1
         key = (package, f["origin"])
         if key not in rows:
-            rows[key] = {"package": package, "origin": f["origin"], "version": None, "licence": None,
+            rows[key] = {"package": package, "origin": f["origin"], "version": None, "licence": Counter(),
                          "modules": 0, "instructions": 0, "failures": 0, "split": set()}
         rows[key]["failures"] += 1
     package_split: dict[str, set] = defaultdict(set)
@@ -119,6 +121,8 @@ def stats(store: Store) -> dict:
     for key in sorted(rows):
         row = rows[key]
         row["split"] = "/".join(sorted(row["split"])) or "-"
+        # The licence of most of the package's modules (each module keeps its own).
+        row["licence"] = row["licence"].most_common(1)[0][0] if row["licence"] else None
         table.append(row)
     return {
         "modules": sum(origins.values()),
