@@ -24,21 +24,9 @@ from passlm.compile import c_to_ir
 from passlm.tune.space import candidate_elements
 from passlm.tune.workers import Job, WorkerPool
 
+from bench_core import subprocess_size  # the same opt | llc | llvm-size chain
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def subprocess_size(tools, bc: Path, pipeline: str):
-    opt = subprocess.Popen([tools["opt"], "-relocation-model=pic", f"-passes={pipeline}", str(bc), "-o", "-"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    llc = subprocess.Popen([tools["llc"], "-O2", "-relocation-model=pic", "-filetype=obj", "-", "-o", "-"],
-                           stdin=opt.stdout, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    opt.stdout.close()
-    size = subprocess.run([tools["llvm-size"], "-B", "-"], stdin=llc.stdout, capture_output=True, text=True)
-    llc.wait(), opt.wait()
-    if opt.returncode or llc.returncode or size.returncode:
-        return None
-    fields = size.stdout.splitlines()[1].split()
-    return int(fields[0]) + int(fields[1])
 
 
 def main(argv=None) -> int:

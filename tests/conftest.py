@@ -14,13 +14,10 @@ import pytest
 
 from passlm import paths
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples"
-EXAMPLE_SOURCES = sorted(EXAMPLES.glob("*.c"))
-EXAMPLE_NAMES = [p.stem for p in EXAMPLE_SOURCES]
+from passlm.compile import IR_FLAGS  # the IR form of DESIGN.md
+from support import EXAMPLE_SOURCES, EXAMPLES, REPO, berkeley_size
 
-#: The IR form of DESIGN.md (clang's -Oz front end, no LLVM passes).
-IR_FLAGS = ["-Oz", "-Xclang", "-disable-llvm-passes", "-emit-llvm", "-c"]
+EXAMPLE_NAMES = [p.stem for p in EXAMPLE_SOURCES]
 
 #: Pipelines checked against the reference ("" = -O0, the module as is).
 PIPELINES = [
@@ -167,14 +164,6 @@ class Aborted:
 
 
 Reference = Union[Tuple[int, int], Aborted]
-
-
-def berkeley_size(llvm_size: str, obj: Path) -> int:
-    out = subprocess.run(
-        [llvm_size, "-B", str(obj)], check=True, capture_output=True, text=True
-    ).stdout.splitlines()
-    text, data = out[1].split()[:2]
-    return int(text) + int(data)
 
 
 @pytest.fixture(scope="session")

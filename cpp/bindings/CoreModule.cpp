@@ -138,8 +138,8 @@ public:
     nb::gil_scoped_release NoGIL;
     std::lock_guard<std::mutex> Lock(Mutex);
     Snapshot.reset();
-    // Parse before touching the module, so a bad pipeline leaves it intact
-    // (runPipeline also parses first; this keeps the promise explicit).
+    // runPipeline parses the whole pipeline before running any of it, so a
+    // bad pipeline leaves the module intact.
     if (llvm::Error E = passlm::runPipeline(*M, Pipeline))
       throw PipelineFailure{Pipeline, takeMessage(std::move(E))};
   }

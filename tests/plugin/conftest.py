@@ -7,7 +7,6 @@ import pytest
 
 import passlm.paths
 
-from support import EXAMPLE_SOURCES, run
 
 
 @pytest.fixture(scope="session")
@@ -23,15 +22,9 @@ def tools() -> dict:
 
 
 @pytest.fixture(scope="session")
-def oz_ir(tmp_path_factory, tools) -> dict[str, Path]:
-    """Each example in the IR form of DESIGN.md (-Oz, LLVM passes disabled)."""
-    out = tmp_path_factory.mktemp("ir")
-    result = {}
-    for src in EXAMPLE_SOURCES:
-        bc = out / (src.stem + ".bc")
-        run([tools["clang"], "-Oz", "-Xclang", "-disable-llvm-passes", "-emit-llvm", "-c", src, "-o", bc])
-        result[src.stem] = bc
-    return result
+def oz_ir(example_bcs) -> dict[str, Path]:
+    """Each example in the IR form of DESIGN.md (the root conftest's example_bcs)."""
+    return example_bcs
 
 
 @pytest.fixture(scope="session")
