@@ -10,11 +10,11 @@ default<Oz> and says so).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
+from ..jsonformat import read_document, write_document
 from . import Candidate, EngineSpecError, ModuleFacts
 
 FORMAT = "passlm-table"
@@ -31,16 +31,7 @@ class TableEngine:
     def load(cls, path: str) -> "TableEngine":
         if not path:
             raise EngineSpecError("table: needs a file, e.g. table:tuned.json")
-        try:
-            data = json.loads(Path(path).read_text())
-        except FileNotFoundError:
-            raise EngineSpecError(f"{path}: no such table file") from None
-        except json.JSONDecodeError as e:
-            raise EngineSpecError(f"{path}:{e.lineno}:{e.colno}: not JSON: {e.msg}") from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise EngineSpecError(f"{path}: not a passlm table (expected \"format\": \"{FORMAT}\")")
-        if data.get("version") != VERSION:
-            raise EngineSpecError(f"{path}: unsupported table version {data.get('version')!r}")
+        data = read_document(path, FORMAT, VERSION, "table", error=EngineSpecError)
         modules = {}
         for key, value in (data.get("modules") or {}).items():
             pipelines = [value] if isinstance(value, str) else value
@@ -62,5 +53,4 @@ def _hash_of(ir_text: str) -> str:
 
 def write_table(path: str | Path, modules: Mapping[str, Sequence[str]]) -> None:
     """Write a table file (module hash -> ranked pipelines)."""
-    document = {"format": FORMAT, "version": VERSION, "modules": {h: list(p) for h, p in modules.items()}}
-    Path(path).write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+    write_document(path, FORMAT, VERSION, {"modules": {h: list(p) for h, p in sorted(modules.items())}})

@@ -20,11 +20,11 @@ or busier machine may report one where the record has a result.
 """
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any, Optional
 
+from ..jsonformat import read_document
 from .run import FORMAT, VERSION, Settings, run_eval
 from .suite import EvalError, load_suite
 
@@ -37,14 +37,7 @@ MANIFEST_KEYS = (("llvm_version",), ("engine", "model_hash"), ("settings", "k"),
 
 
 def load_recorded(path: str | Path) -> dict:
-    try:
-        doc = json.loads(Path(path).read_text())
-    except json.JSONDecodeError as e:
-        raise EvalError(f"{path}:{e.lineno}:{e.colno}: not JSON: {e.msg}") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise EvalError(f"{path}: not a passlm evaluation (expected \"format\": \"{FORMAT}\")")
-    if doc.get("version") != VERSION:
-        raise EvalError(f"{path}: unsupported evaluation version {doc.get('version')!r}")
+    doc = read_document(path, FORMAT, VERSION, "evaluation", error=EvalError)
     for keys in MANIFEST_KEYS + (("engine", "resolved"), ("suite", "resolved"), ("settings", "jobs"),
                                  ("settings", "timeout"), ("tuned",)):
         _get(doc["manifest"] if isinstance(doc.get("manifest"), dict) else {}, keys, path)

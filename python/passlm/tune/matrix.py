@@ -1,0 +1,51 @@
+"""Filling the module x pipeline matrix: every given pipeline on every module.
+
+Per-module search leaves the store sparse (each module has its own few dozen
+pipelines). A set cover (``coreset:``) and a model trained to rank several
+good pipelines per module both need the same pipelines measured on all
+modules. ``fill`` evaluates what is missing, column by column (all modules
+of the first pipeline, then the next), writing each result to the store as it
+comes, so a stopped run resumes and an interrupted one still leaves complete
+columns behind.
+
+``screened_pipelines`` picks the columns: pipelines that passed miscompile
+screening, in the order of their worth to the corpus (``screening_order``).
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterator, Sequence
+
+from ..store import OZ, Store
+from .labels import screening_order
+from .workers import Job, WorkerPool
+
+
+def screened_pipelines(store: Store, modules: Sequence[str], limit: int, objective: str = "size") -> list[str]:
+    """The ``limit`` most valuable pipelines that passed screening (``default<Oz>`` not counted)."""
+    chosen = []
+    for pipeline in screening_order(store, modules, objective):
+        screening = store.screening(pipeline)
+        if screening and screening["status"] == "pass" and pipeline != OZ:
+            chosen.append(pipeline)
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
+def missing_jobs(store: Store, modules: Sequence[str], pipelines: Sequence[str]) -> Iterator[Job]:
+    for pipeline in pipelines:
+        for module in modules:
+            if store.evaluation(module, pipeline) is None:
+                yield Job(module, store.bitcode(module), pipeline, "matrix")
+
+
+def fill(store: Store, modules: Sequence[str], pipelines: Sequence[str], pool: WorkerPool,
+         progress: Callable[[int, int], None] = lambda done, total: None) -> int:
+    """Evaluates every (module, pipeline) the store lacks; returns how many were run."""
+    total = sum(1 for p in pipelines for m in modules if store.evaluation(m, p) is None)
+    done = 0
+    for evaluation in pool.evaluate_many(missing_jobs(store, modules, pipelines)):
+        store.record_evaluation(evaluation)
+        done += 1
+        progress(done, total)
+    return done

@@ -1,0 +1,288 @@
+"""The coreset: greedy set cover over the label store, its file, its engine, its command."""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+
+import pytest
+
+from passlm.engine import Candidate, EngineSpecError, make_engine
+from passlm.engine.coreset import Coreset, CoresetError, Step, build_coreset
+from passlm.engine.coreset_cli import main, register
+from passlm.store import OZ, Evaluation, Provenance, Store
+
+A = "function(gvn)"                       # halves m1
+B = "function(sroa),function(dse)"        # -10% on m2, m3, m4
+C = "function(instcombine<no-verify-fixpoint>)"  # -90% everywhere, but rejected by screening
+D = "globaldce"                           # beats A on m1, never screened
+E = "function(early-cse)"                 # less than A on m1 and than B on m2: never worth it
+
+
+def add(store: Store, name: str, split: str = "train") -> str:
+    """A module: the greedy logic never reads bitcode, so any bytes do."""
+    store.add_module(name, b"not bitcode", Provenance(f"{name}.c", "files", "19.1.0"))
+    store.set_split(name, split)
+    return name
+
+
+def evaluate(store: Store, module: str, pipeline: str, size: int, status: str = "ok") -> None:
+    ok = status == "ok"
+    store.record_evaluation(Evaluation(module, pipeline, status, 10 if ok else None, size if ok else None))
+
+
+def screen(store: Store, pipeline: str, status: str) -> None:
+    store.record_screening(pipeline, status, "{}", "19.1.0")
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "labels.db") as s:
+        m1, m2, m3, m4 = (add(s, f"m{i}") for i in (1, 2, 3, 4))
+        for m in (m1, m2, m3, m4):
+            evaluate(s, m, OZ, 100)
+            evaluate(s, m, C, 10)
+        evaluate(s, m1, A, 50)           # A is not evaluated on m2..m4: no gain there
+        for m in (m2, m3, m4):
+            evaluate(s, m, B, 90)
+        evaluate(s, m1, B, 10, status="crash")  # failed evaluations are no gain either
+        evaluate(s, m1, D, 40)
+        evaluate(s, m1, E, 60)
+        evaluate(s, m2, E, 95)
+        evaluate(s, m3, "function(bdce)", 120)  # worse than -Oz: no candidate
+        screen(s, "function(bdce)", "pass")
+        no_oz = add(s, "m5")             # no -Oz to compare with: skipped
+        evaluate(s, no_oz, A, 1)
+        zero = add(s, "m6")              # -Oz size 0: no ratio, skipped
+        evaluate(s, zero, OZ, 0)
+        evaluate(s, zero, B, 0)
+        other = add(s, "t1", split="test")  # not asked for
+        evaluate(s, other, OZ, 100)
+        evaluate(s, other, E, 1)
+        for p in (A, B, E):
+            screen(s, p, "pass")
+        screen(s, C, "reject")
+        yield s
+
+
+def geomean_improvement(ratios):
+    return 1 - math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+
+
+def test_greedy_order_improvements_wins_and_exclusions(store):
+    coreset = build_coreset(store, store.module_hashes(split="train"), k=16, source="here")
+    # A's log(0.5) on one module beats B's 3*log(0.9); then B; E then gains nothing, C is rejected,
+    # D never screened; m5 and m6 are not counted.
+    assert coreset.pipelines == (A, B)
+    assert coreset.steps == (
+        Step(A, pytest.approx(geomean_improvement([0.5, 1, 1, 1])), 1),
+        Step(B, pytest.approx(geomean_improvement([0.5, 0.9, 0.9, 0.9])), 3),
+    )
+    assert coreset.modules == 4
+    assert coreset.candidates == 3  # A, B, E
+    assert (coreset.source, coreset.objective) == ("here", "size")
+
+
+def test_k_truncates(store):
+    assert build_coreset(store, store.module_hashes(split="train"), k=1).pipelines == (A,)
+    assert build_coreset(store, store.module_hashes(split="train"), k=0).pipelines == ()
+
+
+def test_unscreened_pipelines_only_when_asked(store):
+    modules = store.module_hashes(split="train")
+    coreset = build_coreset(store, modules, screened_only=False)
+    assert coreset.pipelines == (C,)  # -90% everywhere: nothing else improves on it
+    assert coreset.steps[0].wins == 4
+    assert coreset.improvement == pytest.approx(0.9)
+    assert coreset.candidates == 5  # A, B, C, D, E (not bdce, worse than -Oz)
+    assert C not in build_coreset(store, modules).pipelines and D not in build_coreset(store, modules).pipelines
+
+
+def test_unscreened_d_comes_before_a_once_c_is_gone(tmp_path):
+    with Store(tmp_path / "s.db") as s:
+        m1, m2 = add(s, "m1"), add(s, "m2")
+        for m in (m1, m2):
+            evaluate(s, m, OZ, 100)
+        evaluate(s, m1, A, 50)
+        evaluate(s, m1, D, 40)
+        evaluate(s, m2, A, 80)
+        screen(s, A, "pass")
+        assert build_coreset(s, [m1, m2]).pipelines == (A,)
+        assert build_coreset(s, [m1, m2], screened_only=False).pipelines == (A, D)  # A: .5*.8 < .4*1
+        evaluate(s, m2, D, 70)
+        assert build_coreset(s, [m1, m2], screened_only=False).pipelines == (D,)  # D alone: .4*.7 < .5*.8
+
+
+def test_ties_go_to_the_shorter_then_the_first(tmp_path):
+    with Store(tmp_path / "s.db") as s:
+        m1, m2 = add(s, "m1"), add(s, "m2")
+        for m in (m1, m2):
+            evaluate(s, m, OZ, 100)
+        long, short_b, short_a = "function(adce),function(dse)", "function(sroa)", "function(gvn)"
+        for p in (long, short_b, short_a):
+            evaluate(s, m1, p, 80)
+            screen(s, p, "pass")
+        evaluate(s, m2, "function(bdce)", 90)
+        screen(s, "function(bdce)", "pass")
+        assert build_coreset(s, [m1, m2]).pipelines == (short_a, "function(bdce)")
+
+
+def test_no_oz_anywhere_is_an_error(tmp_path):
+    with Store(tmp_path / "s.db") as s:
+        evaluate(s, add(s, "m1"), A, 10)
+        with pytest.raises(CoresetError, match="has an ok default<Oz> evaluation"):
+            build_coreset(s, ["m1"])
+
+
+def naive_greedy(sizes, oz, k):
+    """The definition, evaluated by brute force: best total log ratio of S + {p}."""
+    chosen, best_total = [], 0.0
+    candidates = sorted({p for m in sizes for p in sizes[m]})
+    while len(chosen) < k:
+        def total(extra):
+            return math.fsum(math.log(min([oz[m]] + [sizes[m][p] for p in chosen + [extra] if p in sizes[m]]) / oz[m])
+                             for m in oz)
+        scored = [(total(p), len(p.split(",")), p) for p in candidates if p not in chosen]
+        if not scored:
+            break
+        value, _, p = min(scored)
+        if not value < best_total:
+            break
+        chosen.append(p)
+        best_total = value
+    return chosen
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_lazy_greedy_matches_the_definition(tmp_path, seed):
+    rng = random.Random(seed)
+    pipelines = [",".join(f"function(p{rng.randrange(30)})" for _ in range(rng.randint(1, 3))) for _ in range(25)]
+    pipelines = list(dict.fromkeys(pipelines))
+    sizes, oz = {}, {}
+    with Store(tmp_path / "r.db") as s:
+        for i in range(40):
+            m = add(s, f"m{i}")
+            oz[m] = rng.randint(50, 60)
+            evaluate(s, m, OZ, oz[m])
+            sizes[m] = {p: rng.randint(40, 70) for p in rng.sample(pipelines, rng.randint(0, 6))}
+            for p, size in sizes[m].items():
+                evaluate(s, m, p, size)
+        for p in pipelines:
+            screen(s, p, "pass")
+        coreset = build_coreset(s, list(oz), k=8)
+    assert list(coreset.pipelines) == naive_greedy(sizes, oz, 8)
+    improvements = [st.improvement for st in coreset.steps]
+    assert improvements == sorted(improvements) and improvements[0] > 0
+
+
+# ------------------------------------------------------------------ the file and the engine
+
+
+def test_file_round_trip(store, tmp_path):
+    coreset = build_coreset(store, store.module_hashes(split="train"), source="labels.db:train")
+    path = tmp_path / "sub" / "coreset.json"
+    coreset.save(path)
+    doc = json.loads(path.read_text())
+    assert doc["format"] == "passlm-coreset" and doc["version"] == 1
+    assert doc["pipelines"] == [A, B] and doc["modules"] == 4 and doc["objective"] == "size"
+    assert [s["wins"] for s in doc["steps"]] == [1, 3] and doc["source"] == "labels.db:train"
+    assert Coreset.load(path) == coreset
+
+
+def test_engine_honours_k_and_scores_are_marginal_gains(store, tmp_path):
+    coreset = build_coreset(store, store.module_hashes(split="train"))
+    path = tmp_path / "c.json"
+    coreset.save(path)
+    engine = make_engine(f"coreset:{path}")
+    assert engine.needs == frozenset()
+    first, second = coreset.steps
+    assert engine.predict("", 1) == [Candidate(A, pytest.approx(first.improvement))]
+    assert engine.predict("any module", 16) == [Candidate(A, pytest.approx(first.improvement)),
+                                                Candidate(B, pytest.approx(second.improvement - first.improvement))]
+    assert engine.predict("", 0) == []
+
+
+def test_engine_without_steps_ranks(tmp_path):
+    path = tmp_path / "hand.json"
+    path.write_text(json.dumps({"format": "passlm-coreset", "version": 1, "pipelines": ["gvn", "sroa", "dse"]}))
+    assert make_engine(f"coreset:{path}").predict("", 2) == [Candidate("gvn", 1.0), Candidate("sroa", 0.5)]
+
+
+def doc(**fields):
+    return json.dumps({"format": "passlm-coreset", "version": 1, "pipelines": ["gvn"], **fields})
+
+
+@pytest.mark.parametrize("text,message", [
+    (None, "no such coreset file"),
+    ('{"format": "passlm-coreset",\n oops}', r":2:2: not JSON"),
+    (json.dumps({"format": "passlm-table", "version": 1}), "not a passlm coreset"),
+    (json.dumps(["gvn"]), "not a passlm coreset"),
+    (json.dumps({"format": "passlm-coreset", "version": 2, "pipelines": []}), "unsupported coreset version 2"),
+    (doc(pipelines="gvn"), "\"pipelines\" must be a list"),
+    (doc(pipelines=["gvn", ""]), r"pipelines\[1\] must be a non-empty"),
+    (doc(pipelines=["gvn", 3]), r"pipelines\[1\] must be a non-empty"),
+    (doc(pipelines=["gvn", "gvn"]), "listed twice"),
+    (doc(steps=[{"pipeline": "sroa", "improvement": 0.1, "wins": 1}]), r"steps\[0\] must be"),
+    (doc(steps=[{"pipeline": "gvn", "improvement": 0.1, "wins": 1}] * 2), "one entry per pipeline"),
+    (doc(objective="speed"), "unknown objective 'speed'"),
+])
+def test_bad_files_say_which_and_what(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    if text is not None:
+        path.write_text(text)
+    with pytest.raises(EngineSpecError, match=message) as info:
+        make_engine(f"coreset:{path}")
+    assert str(path) in str(info.value)
+
+
+def test_empty_spec_says_what_to_give():
+    with pytest.raises(EngineSpecError, match=r"coreset: needs a file, e.g. coreset:data/coreset.json"):
+        make_engine("coreset:")
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_command_writes_the_file_and_prints_the_table(store, tmp_path, capsys):
+    out = tmp_path / "out" / "coreset.json"
+    assert main(["--db", str(store.path), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    lines = printed.splitlines()
+    assert lines[0].split() == ["step", "improvement", "wins", "pipeline"]
+    assert lines[1].split() == ["1", f"{geomean_improvement([0.5, 1, 1, 1]) * 100:.3f}%", "1", A]
+    assert lines[2].split()[0] == "2" and lines[2].split()[2] == "3" and lines[2].endswith(B)
+    assert "on 4 modules of split 'train' (2 without an ok -Oz evaluation skipped)" in printed
+    assert Coreset.load(out).pipelines == (A, B)
+    assert Coreset.load(out).source == f"{store.path}:train"
+
+
+def test_command_through_register_with_options(store, tmp_path, capsys):
+    parser = argparse.ArgumentParser(prog="passlm")
+    register(parser.add_subparsers(dest="command"))
+    out = tmp_path / "c.json"
+    args = parser.parse_args(["coreset", "--db", str(store.path), "-k", "1", "--no-screened-only",
+                              "--out", str(out)])
+    assert args.func(args) == 0
+    assert Coreset.load(out).pipelines == (C,)
+    assert "1 pipelines from 5 pipelines (screening not required)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--db", "{tmp}/missing.db"], "missing.db: no such store"),
+    (["--db", "{db}", "--split", "valid"], "no modules in split 'valid'"),
+    (["--db", "{tmp}/junk.db"], "junk.db: not a passlm store"),
+    (["--db", "{db}", "-k", "0"], "-k must be at least 1"),
+])
+def test_command_user_errors_exit_1(store, tmp_path, capsys, argv, message):
+    (tmp_path / "junk.db").write_text("this is not SQLite, it is just long enough to have a header" * 10)
+    argv = [a.format(tmp=tmp_path, db=store.path) for a in argv] + ["--out", str(tmp_path / "never.json")]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("passlm: error: ") and message in err
+    assert not (tmp_path / "never.json").exists() and not (tmp_path / "missing.db").exists()
+
+
+def test_command_usage_error_exits_2(capsys):
+    assert main(["--out", "x.json"]) == 2
+    assert "--db" in capsys.readouterr().err
