@@ -239,3 +239,44 @@ def run_python(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def python_runner():
     return run_python
+
+
+# A tiny corpus and a tiny model trained on it (session-scoped: made once).
+TINY_PIPELINES = ("default<Oz>", "function(sroa)", "function(mem2reg),function(instcombine<no-verify-fixpoint>)",
+                  "iroutliner,default<Oz>")
+TINY_TEST = ("sort", "crc32", "rle")  # the held-out split of the tiny corpus
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus(tmp_path_factory, example_bcs) -> Path:
+    """A store of the 12 examples (3 held out), each evaluated under TINY_PIPELINES, all screened."""
+    import passlm
+    from passlm.store import Evaluation, Provenance, Store
+
+    db = tmp_path_factory.mktemp("tiny") / "corpus.db"
+    with Store(db) as store:
+        for name, bc in sorted(example_bcs.items()):
+            module = passlm.Module.from_file(str(bc))
+            store.add_module(module.hash, module.to_bitcode(), Provenance(f"{name}.c", "files", passlm.LLVM_VERSION,
+                                                                          package=name))
+            store.set_split(module.hash, "test" if name in TINY_TEST else "train")
+            for pipeline in TINY_PIPELINES:
+                instructions, size = module.evaluate(pipeline)
+                store.record_evaluation(Evaluation(module.hash, pipeline, "ok", instructions, size))
+        for pipeline in TINY_PIPELINES[1:]:
+            store.record_screening(pipeline, "pass", "{}", passlm.LLVM_VERSION)
+    return db
+
+
+TINY_MODEL_ARGS = ["--hidden", "32", "--layers", "1", "--heads", "2", "--intermediate", "64", "--context", "256",
+                   "--vocab-size", "400", "--batch-size", "4", "--eval-modules", "3", "--learning-rate", "3e-3"]
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory, tiny_corpus) -> Path:
+    """A PipelineLM trained for 2 epochs on tiny_corpus through ``passlm train``'s library entry."""
+    from passlm.train.cli import main
+
+    out = tmp_path_factory.mktemp("tiny") / "model"
+    assert main(["--db", str(tiny_corpus), "--out", str(out), "--epochs", "2"] + TINY_MODEL_ARGS) == 0
+    return out

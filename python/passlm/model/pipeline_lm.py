@@ -1,0 +1,212 @@
+"""PipelineLM: a small Llama that reads normalized IR and writes a pipeline.
+
+A model directory holds what ``save`` writes and ``load`` reads:
+
+``config.json``, ``model.safetensors``
+    a transformers ``LlamaForCausalLM`` (safetensors only; loaded with
+    ``trust_remote_code`` off and ``local_files_only``);
+``tokenizer.json`` and friends
+    the tokenizer of ``tokenizer.py`` (BPE over IR + one token per pass);
+``passlm.json``
+    ``ModelConfig`` (the architecture and the input layout) and the
+    normalization version the model was trained with.
+
+Input and output, one sequence: ``<s> summary IR <answer> P1 P2 ... </s>``
+(``encode.encode_module`` makes the part up to ``<answer>``). Prediction
+decodes after ``<answer>`` with only pass tokens allowed (and ``</s>`` once
+at least one pass is out, forced after ``max_answer`` passes), so every
+answer is a pipeline of known elements. k=1 is greedy; k>1 is beam search
+with k beams, ranked by total log-probability (no length normalization):
+deterministic, no sampling.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .encode import Encoded, encode_module
+from .normalize import NORMALIZATION_VERSION
+from .tokenizer import ANSWER, EOS, PAD, load_tokenizer, pass_token_ids
+
+META_FILE = "passlm.json"
+OZ = "default<Oz>"
+FORMAT = "passlm-model"
+
+
+@dataclass
+class ModelConfig:
+    """The architecture and input layout (saved in passlm.json)."""
+
+    hidden: int = 192
+    layers: int = 4
+    heads: int = 4
+    intermediate: int = 512
+    context: int = 512        # tokens: input ids + answer
+    max_answer: int = 8       # passes in a predicted pipeline
+    vocab_size: int = 0       # from the tokenizer
+    normalization: int = NORMALIZATION_VERSION
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def input_budget(self) -> int:
+        return self.context - self.max_answer - 1  # room for the passes and </s>
+
+    def llama_config(self, tokenizer):
+        from transformers import LlamaConfig
+
+        return LlamaConfig(
+            vocab_size=len(tokenizer), hidden_size=self.hidden, num_hidden_layers=self.layers,
+            num_attention_heads=self.heads, num_key_value_heads=self.heads,
+            intermediate_size=self.intermediate, max_position_embeddings=self.context,
+            tie_word_embeddings=True, bos_token_id=tokenizer.bos_token_id,
+            eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+
+
+def quiet_transformers() -> None:
+    """No progress bars or advice on stderr: inside a compiler, passlm speaks in one warning line."""
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+
+
+def default_device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def describe(directory: str | Path) -> str:
+    """One line about a model directory, without loading it (no torch)."""
+    directory = Path(directory)
+    try:
+        meta = json.loads((directory / META_FILE).read_text())
+        weights = (directory / "model.safetensors").stat().st_size
+    except (OSError, ValueError):
+        return f"{directory} (not present)"
+    config = meta.get("config", {})
+    return (f"{directory} ({meta.get('parameters', 0) / 1e6:.1f} M parameters, {weights / 1e6:.1f} MB; "
+            f"Llama, hidden {config.get('hidden')}, {config.get('layers')} layers, "
+            f"context {config.get('context')} tokens)")
+
+
+class PipelineLM:
+    """A model, its tokenizer and its config, ready to predict."""
+
+    def __init__(self, model, tokenizer, config: ModelConfig):
+        self.model, self.tokenizer, self.config = model, tokenizer, config
+        self.pass_ids = pass_token_ids(tokenizer)
+        self.eos_id = tokenizer.convert_tokens_to_ids(EOS)
+        self.answer_id = tokenizer.convert_tokens_to_ids(ANSWER)
+        self.pad_id = tokenizer.convert_tokens_to_ids(PAD)
+        self._allowed_first = sorted(self.pass_ids)
+        self._allowed_next = sorted(self.pass_ids) + [self.eos_id]
+
+    # ------------------------------------------------------------ building
+
+    @classmethod
+    def create(cls, tokenizer, config: ModelConfig, seed: int = 0) -> "PipelineLM":
+        import torch
+        from transformers import LlamaForCausalLM
+
+        quiet_transformers()
+        torch.manual_seed(seed)
+        config.vocab_size = len(tokenizer)
+        return cls(LlamaForCausalLM(config.llama_config(tokenizer)), tokenizer, config)
+
+    def save(self, directory: str | Path) -> None:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(directory, safe_serialization=True)
+        self.tokenizer.save_pretrained(directory)
+        meta = {"format": FORMAT, "version": 1, "config": asdict(self.config), "parameters": self.parameters()}
+        (directory / META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
+
+    @classmethod
+    def load(cls, directory: str | Path, device: Optional[str] = None) -> "PipelineLM":
+        """Raises ``ValueError`` naming the directory and what is wrong with it."""
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise ValueError(f"{directory}: no such model directory")
+        meta_path = directory / META_FILE
+        if not meta_path.is_file():
+            raise ValueError(f"{directory}: not a passlm model (no {META_FILE})")
+        if not (directory / "model.safetensors").is_file():
+            raise ValueError(f"{directory}: no model.safetensors (passlm loads safetensors weights only)")
+        try:
+            meta = json.loads(meta_path.read_text())
+            if meta.get("format") != FORMAT or meta.get("version") != 1:
+                raise ValueError("wrong format or version")
+            config = ModelConfig(**meta["config"])
+        except (ValueError, TypeError, KeyError) as e:
+            raise ValueError(f"{meta_path}: not a valid {FORMAT} file ({e})") from None
+        if config.normalization != NORMALIZATION_VERSION:
+            raise ValueError(f"{directory}: trained on IR normalization version {config.normalization}, "
+                             f"this passlm normalizes with version {NORMALIZATION_VERSION}")
+        from transformers import LlamaForCausalLM
+
+        quiet_transformers()
+        model = LlamaForCausalLM.from_pretrained(directory, local_files_only=True, use_safetensors=True,
+                                                 trust_remote_code=False)
+        model.to(device or default_device()).eval()
+        return cls(model, load_tokenizer(str(directory)), config)
+
+    # ----------------------------------------------------------- predicting
+
+    def encode(self, ir_text: str) -> Encoded:
+        return encode_module(ir_text, self.tokenizer, self.config.input_budget)
+
+    def _allowed(self, batch_id, ids) -> list[int]:
+        produced = len(ids) - self._prompt_length
+        if produced == 0:
+            return self._allowed_first
+        if produced >= self.config.max_answer:
+            return [self.eos_id]
+        return self._allowed_next
+
+    def predict_ids(self, ids: list[int], k: int) -> list[tuple[str, float]]:
+        """(pipeline, log-probability) for the k best answers, best first."""
+        import torch
+
+        device = self.model.device
+        inputs = torch.tensor([ids], device=device)
+        self._prompt_length = len(ids)
+        search = (dict(num_beams=k, num_return_sequences=k, length_penalty=0.0, early_stopping=True, output_scores=True)
+                  if k > 1 else {})
+        with torch.no_grad():
+            out = self.model.generate(
+                inputs, attention_mask=torch.ones_like(inputs), max_new_tokens=self.config.max_answer + 1,
+                do_sample=False, prefix_allowed_tokens_fn=self._allowed, eos_token_id=self.eos_id,
+                pad_token_id=self.pad_id, output_logits=True, return_dict_in_generate=True, **search)
+        sequences = out.sequences[:, len(ids):].tolist()
+        if k > 1:  # beam scores: total log-probability under the model (no length normalization)
+            scores = out.sequences_scores.tolist()
+        else:  # greedy: the same, summed from the raw logits of each step
+            scores = [sum(float(torch.log_softmax(step[0].float(), -1)[token])
+                          for step, token in zip(out.logits, sequences[0]))]
+        answers, seen = [], set()
+        for sequence, score in zip(sequences, scores):
+            elements = [self.pass_ids[t] for t in sequence if t in self.pass_ids]
+            pipeline = ",".join(elements)
+            if pipeline and pipeline not in seen:
+                seen.add(pipeline)
+                answers.append((pipeline, float(score)))
+        return answers
+
+    def candidates(self, ids: list[int], k: int) -> list[tuple[str, float]]:
+        """k=1: the single best answer (``default<Oz>`` included). k>1: the k best
+        alternatives to ``default<Oz>`` (k+1 beams, -Oz left out): a guard measures
+        -Oz anyway, so it would waste a candidate."""
+        if k <= 1:
+            return self.predict_ids(ids, 1)
+        return [(p, s) for p, s in self.predict_ids(ids, k + 1) if p != OZ][:k]
+
+    def predict(self, ir_text: str, k: int) -> tuple[list[tuple[str, float]], bool]:
+        """(candidates, cut): ``candidates(k)`` and whether the module was condensed."""
+        encoded = self.encode(ir_text)
+        return self.candidates(encoded.ids, k), encoded.cut
+
+    def parameters(self) -> int:
+        return sum(p.numel() for p in self.model.parameters())
