@@ -286,3 +286,12 @@ def test_command_user_errors_exit_1(store, tmp_path, capsys, argv, message):
 def test_command_usage_error_exits_2(capsys):
     assert main(["--out", "x.json"]) == 2
     assert "--db" in capsys.readouterr().err
+
+
+def test_nondeterministic_pipelines_are_never_chosen(store):
+    sink = "function(gvn-sink),default<Oz>"  # the best of all on every module, but gvn-sink varies run to run
+    for m in store.module_hashes(split="train"):
+        evaluate(store, m, sink, 1)
+    screen(store, sink, "pass")
+    assert sink not in build_coreset(store, store.module_hashes(split="train")).pipelines
+    assert sink not in build_coreset(store, store.module_hashes(split="train"), screened_only=False).pipelines

@@ -15,7 +15,7 @@ import pytest
 import passlm
 from passlm.store import OZ, Evaluation, Provenance, Store
 from passlm.tune.search import ModuleSearch, TuneConfig, tune
-from passlm.tune.space import candidate_elements, split_elements
+from passlm.tune.space import candidate_elements, is_deterministic, split_elements
 from support import EXAMPLES, run
 
 ELEMENTS = ["function(sroa)", "function(mem2reg)", "function(early-cse)", "function(gvn)", "globaldce",
@@ -38,11 +38,19 @@ def test_space_comes_from_llvm_and_filters():
     elements = candidate_elements()
     assert OZ in elements and "function(instcombine<no-verify-fixpoint>)" in elements
     assert "function(loop-mssa(licm))" in elements and "globaldce" in elements
-    for banned in ("internalize", "asan", "function(print)", "strip", "extract-blocks", "default<O2>"):
+    for banned in ("internalize", "asan", "function(print)", "strip", "extract-blocks", "default<O2>",
+                   "function(gvn-sink)"):
         assert banned not in elements
+    assert "function(gvn-hoist)" in elements and "function(gvn)" in elements
     assert all(passlm.check_pipeline(e) is None for e in elements)
     assert split_elements("default<Oz>,function(loop-mssa(licm),gvn),simplifycfg<a;b>") == [
         "default<Oz>", "function(loop-mssa(licm),gvn)", "simplifycfg<a;b>"]
+
+
+def test_nondeterministic_passes_are_recognised_at_any_depth():
+    assert not is_deterministic("function(gvn-sink),default<Oz>")
+    assert not is_deterministic("default<Oz>,function(loop(indvars),gvn-sink)")
+    assert is_deterministic("function(gvn),default<Oz>") and is_deterministic("function(gvn-hoist)")
 
 
 def test_budget_spent_and_never_worse_than_oz(tmp_path):

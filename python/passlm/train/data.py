@@ -1,7 +1,7 @@
 """Training examples from the label store: (module IR, its best screened pipeline).
 
 For every module of a split, the targets are the pipelines that passed
-miscompile screening and reach the smallest object size measured for the
+miscompile screening, are deterministic (``tune.space.is_deterministic``) and reach the smallest object size measured for the
 module (ties all count; at most ``MAX_TIES`` of the shortest), if that size
 is below -Oz's; otherwise the target is ``default<Oz>``. An epoch draws one
 target per module. Every pipeline element must be a pass token of the
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 from ..store import OZ, Store
-from ..tune.space import split_elements
+from ..tune.space import is_deterministic, split_elements
 
 MAX_TIES = 4
 
@@ -48,7 +48,8 @@ def best_screened(store: Store, modules: Sequence[str]) -> list[Example]:
         oz = measured.get(OZ)
         if not oz:
             continue
-        better = [(size, p) for p, size in measured.items() if size < oz and p != OZ and screened(p)]
+        better = [(size, p) for p, size in measured.items()
+                  if size < oz and p != OZ and is_deterministic(p) and screened(p)]
         if not better:
             examples.append(Example(module, (OZ,), oz, oz))
             continue

@@ -17,6 +17,7 @@ from typing import Callable, Iterator, Sequence
 
 from ..store import OZ, Store
 from .labels import screening_order
+from .space import is_deterministic
 from .workers import Job, WorkerPool
 
 
@@ -25,7 +26,7 @@ def screened_pipelines(store: Store, modules: Sequence[str], limit: int, objecti
     chosen = []
     for pipeline in screening_order(store, modules, objective):
         screening = store.screening(pipeline)
-        if screening and screening["status"] == "pass" and pipeline != OZ:
+        if screening and screening["status"] == "pass" and pipeline != OZ and is_deterministic(pipeline):
             chosen.append(pipeline)
             if len(chosen) == limit:
                 break
