@@ -15,9 +15,10 @@ Input and output, one sequence: ``<s> summary IR <answer> P1 P2 ... </s>``
 (``encode.encode_module`` makes the part up to ``<answer>``). Prediction
 decodes after ``<answer>`` with only pass tokens allowed (and ``</s>`` once
 at least one pass is out, forced after ``max_answer`` passes), so every
-answer is a pipeline of known elements. k=1 is greedy; k>1 is beam search
-with k beams, ranked by total log-probability (no length normalization):
-deterministic, no sampling.
+answer is a pipeline of known elements: greedy for one answer, beam search
+for several, ranked by total log-probability (no length normalization);
+deterministic, no sampling. ``candidates`` says which answers passlm
+proposes, in which order.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from typing import Optional
 
 from .encode import Encoded, encode_module
 from .normalize import NORMALIZATION_VERSION
+from ..tune.space import candidate_elements
 from .tokenizer import ANSWER, EOS, PAD, load_tokenizer, pass_token_ids
 
 META_FILE = "passlm.json"
@@ -101,8 +103,12 @@ class PipelineLM:
         self.eos_id = tokenizer.convert_tokens_to_ids(EOS)
         self.answer_id = tokenizer.convert_tokens_to_ids(ANSWER)
         self.pad_id = tokenizer.convert_tokens_to_ids(PAD)
-        self._allowed_first = sorted(self.pass_ids)
-        self._allowed_next = sorted(self.pass_ids) + [self.eos_id]
+        # Only the elements of the LLVM in use that passlm can use (tune.space:
+        # e.g. no nondeterministic pass), whatever the tokenizer knows.
+        usable = set(candidate_elements())
+        self._allowed_first = sorted(i for i, element in self.pass_ids.items() if element in usable)
+        self._allowed_next = self._allowed_first + [self.eos_id]
+        self.oz_id = {e: i for i, e in self.pass_ids.items()}.get(OZ)
 
     # ------------------------------------------------------------ building
 
@@ -158,27 +164,36 @@ class PipelineLM:
     def encode(self, ir_text: str) -> Encoded:
         return encode_module(ir_text, self.tokenizer, self.config.input_budget)
 
-    def _allowed(self, batch_id, ids) -> list[int]:
-        produced = len(ids) - self._prompt_length
-        if produced == 0:
+    def _allowed_after(self, answer: list[int], require_oz: bool) -> list[int]:
+        """The tokens that may follow ``answer`` (the ids produced after <answer>)."""
+        if require_oz and self.oz_id not in answer:
+            if len(answer) >= self.config.max_answer - 1:
+                return [self.oz_id]  # the last place left: -Oz, so the answer contains it
             return self._allowed_first
-        if produced >= self.config.max_answer:
+        if not answer:
+            return self._allowed_first
+        if len(answer) >= self.config.max_answer:
             return [self.eos_id]
         return self._allowed_next
 
-    def predict_ids(self, ids: list[int], k: int) -> list[tuple[str, float]]:
-        """(pipeline, log-probability) for the k best answers, best first."""
+    def predict_ids(self, ids: list[int], k: int, require_oz: bool = False) -> list[tuple[str, float]]:
+        """(pipeline, log-probability) for the k best answers, best first; with
+        ``require_oz``, only answers that contain ``default<Oz>``."""
         import torch
 
         device = self.model.device
         inputs = torch.tensor([ids], device=device)
-        self._prompt_length = len(ids)
+        start = len(ids)
+
+        def allowed(batch_id, sequence):
+            return self._allowed_after(sequence[start:].tolist(), require_oz)
+
         search = (dict(num_beams=k, num_return_sequences=k, length_penalty=0.0, early_stopping=True, output_scores=True)
                   if k > 1 else {})
         with torch.no_grad():
             out = self.model.generate(
                 inputs, attention_mask=torch.ones_like(inputs), max_new_tokens=self.config.max_answer + 1,
-                do_sample=False, prefix_allowed_tokens_fn=self._allowed, eos_token_id=self.eos_id,
+                do_sample=False, prefix_allowed_tokens_fn=allowed, eos_token_id=self.eos_id,
                 pad_token_id=self.pad_id, output_logits=True, return_dict_in_generate=True, **search)
         sequences = out.sequences[:, len(ids):].tolist()
         if k > 1:  # beam scores: total log-probability under the model (no length normalization)
@@ -196,12 +211,28 @@ class PipelineLM:
         return answers
 
     def candidates(self, ids: list[int], k: int) -> list[tuple[str, float]]:
-        """k=1: the single best answer (``default<Oz>`` included). k>1: the k best
-        alternatives to ``default<Oz>`` (k+1 beams, -Oz left out): a guard measures
-        -Oz anyway, so it would waste a candidate."""
+        """The k candidates passlm proposes for a module, best first.
+
+        The first is the model's most likely answer *among those that contain
+        default<Oz>* (often plain ``default<Oz>``): it is what a build without
+        a guard runs, and a pipeline without -Oz in it (``function(sroa)``
+        alone, say) can make a module many times larger when the model is
+        wrong, while -Oz plus extra passes costs a few percent at worst
+        (measured on the training corpus). The other k-1 come from beam search
+        over all answers, plain ``default<Oz>`` left out, so with a guard the
+        model's bolder predictions are tried and kept only when they win
+        (a ``default<Oz>`` candidate costs the plugin's guard nothing: it
+        measures -Oz anyway).
+        """
+        chosen = self.predict_ids(ids, 1, require_oz=self.oz_id is not None)
         if k <= 1:
-            return self.predict_ids(ids, 1)
-        return [(p, s) for p, s in self.predict_ids(ids, k + 1) if p != OZ][:k]
+            return chosen
+        for pipeline, score in self.predict_ids(ids, k + 1):
+            if len(chosen) == k:
+                break
+            if pipeline != OZ and pipeline != chosen[0][0]:
+                chosen.append((pipeline, score))
+        return chosen
 
     def predict(self, ir_text: str, k: int) -> tuple[list[tuple[str, float]], bool]:
         """(candidates, cut): ``candidates(k)`` and whether the module was condensed."""
