@@ -47,7 +47,7 @@ def test_parameters_override_environment(tools, plugin, oz_ir, tmp_path):
     pipeline = "mem2reg,gvn,dse,function(loop-mssa(licm)),simplifycfg"
     result = opt_passlm(
         tools, plugin, oz_ir["sort"], tmp_path / "p.bc",
-        f"passlm<guard=0;k=1;print>", {"PASSLM_ENGINE": f"fixed:{pipeline}|default<Oz>", "PASSLM_GUARD": "1"},
+        "passlm<guard=0;k=1;print>", {"PASSLM_ENGINE": f"fixed:{pipeline}|default<Oz>", "PASSLM_GUARD": "1"},
     )
     assert f"'{pipeline}'" in result.stderr
     run([tools["opt"], "-relocation-model=pic", f"-passes={pipeline}", oz_ir["sort"], "-o", tmp_path / "ref.bc"])

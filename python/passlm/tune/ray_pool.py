@@ -9,7 +9,6 @@ recorded as ``timeout``. Ray is an optional dependency (pip install ray).
 from __future__ import annotations
 
 import time
-from typing import Optional
 
 from ..store import Evaluation
 from .workers import Job
