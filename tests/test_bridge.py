@@ -20,9 +20,14 @@ def test_answer_lists_candidates():
     assert answer == {"version": 1, "candidates": [{"pipeline": "gvn", "score": 1.0}, {"pipeline": "sroa", "score": 0.5}]}
 
 
-def test_empty_engine_means_the_default():
-    answer = json.loads(bridge.handle(request(engine="")))
-    assert answer["candidates"][0]["pipeline"] == bridge.DEFAULT_ENGINE.split(":", 1)[1].split("|")[0]
+def test_empty_engine_means_the_default(example_bcs):
+    import passlm
+
+    ir = passlm.Module.from_file(str(example_bcs["sort"])).to_text()
+    answer = json.loads(bridge.handle(request(engine="", ir=ir, k=2)))
+    expected = bridge.make_engine(bridge.DEFAULT_ENGINE).predict(ir, 2)
+    assert [c["pipeline"] for c in answer["candidates"]] == [c.pipeline for c in expected]
+    assert bridge.DEFAULT_ENGINE in bridge._engines  # built once, kept
 
 
 def test_wrong_version_and_bad_json_raise():

@@ -57,7 +57,11 @@ def test_info(passlm_exe):
     assert fields["torch"]  # a version or "not installed"
     assert fields["plugin"].startswith(str(paths.plugin_path()))
     assert fields["plugin"].endswith("(present)" if paths.plugin_path().is_file() else "(not built)")
-    assert fields["model"] == "default (not shipped yet)"
+    assert fields["engine"].startswith("model:default ")
+    from passlm.engine.model import DEFAULT_MODEL_DIR
+
+    assert fields["model"].startswith(f"model:default = {DEFAULT_MODEL_DIR} (")
+    assert " M parameters, " in fields["model"] and "not present" not in fields["model"]
 
 
 def test_info_does_not_import_torch(passlm_exe):

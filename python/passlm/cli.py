@@ -6,6 +6,8 @@
     passlm tune [FILE...] --db DB    autotune pipelines per module
     passlm screen PIPELINE...        reject pipelines that change a program's output
     passlm eval SUITE [--engine S]   the numbers: top-1, best-of-k, autotuner, against -Oz
+    passlm train --db DB --out DIR   a small IR language model that predicts pipelines
+    passlm coreset --db DB --out F   the k pipelines that cover a corpus best (the baseline)
     passlm plugin-path               the pass plugin, for -fpass-plugin=
     passlm size FILE... [--passes P] [--json]
                                      instruction count and object size
@@ -65,6 +67,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     import passlm
     from passlm import paths
     from passlm.engine import DEFAULT_ENGINE
+    from passlm.engine.model import DEFAULT_MODEL_DIR
+    from passlm.model.pipeline_lm import describe
 
     torch = _version("torch")
     plugin = paths.plugin_path()
@@ -75,7 +79,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         ("torch", torch if torch else "not installed"),
         ("plugin", f"{plugin} ({'present' if plugin.is_file() else 'not built'})"),
         ("engine", f"{DEFAULT_ENGINE} (the default; PASSLM_ENGINE or --engine picks another)"),
-        ("model", "default (not shipped yet)"),
+        ("model", f"model:default = {describe(DEFAULT_MODEL_DIR)}"),
     ]
     width = max(len(key) for key, _ in rows) + 1
     for key, value in rows:
@@ -192,12 +196,13 @@ def cmd_size(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from passlm.demo import DEMO_ENGINE, default_examples, run_demo
+    from passlm.demo import default_examples, run_demo
+    from passlm.engine import DEFAULT_ENGINE
 
     examples = Path(args.examples) if args.examples else default_examples()
     if examples is None:
         raise UserError("no examples folder here; pass --examples DIR")
-    rows = run_demo(examples, args.engine or DEMO_ENGINE)
+    rows = run_demo(examples, args.engine or os.environ.get("PASSLM_ENGINE") or DEFAULT_ENGINE)
     return 0 if all(r.output_ok for r in rows) else 1
 
 
@@ -223,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
             "plain clang-19 -Oz. Exit status 1 if any output is wrong."
         ),
     )
-    demo.add_argument("--engine", metavar="SPEC", help="engine spec (default: a few generic candidates)")
+    demo.add_argument("--engine", metavar="SPEC", help="engine spec (default: $PASSLM_ENGINE, else model:default)")
     demo.add_argument("--examples", metavar="DIR", help="folder of NAME.c + NAME.expected (default: examples/)")
     demo.set_defaults(func=cmd_demo)
 
@@ -231,11 +236,15 @@ def build_parser() -> argparse.ArgumentParser:
     from passlm.eval.cli import register as register_eval
     from passlm.screen import register as register_screen
     from passlm.tune.cli import register as register_tune
+    from passlm.train.cli import register as register_train
+    from passlm.engine.coreset_cli import register as register_coreset
 
     register_data(sub)
     register_tune(sub)
     register_screen(sub)
     register_eval(sub)
+    register_train(sub)
+    register_coreset(sub)
 
     info = sub.add_parser("info", help="versions, plugin path and model")
     info.set_defaults(func=cmd_info)
@@ -276,7 +285,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     if not getattr(args, "func", None):
         parser.print_usage(sys.stderr)
-        _error("a command is required (data, demo, eval, info, plugin-path, screen, size, tune)")
+        _error("a command is required (coreset, data, demo, eval, info, plugin-path, screen, size, train, tune)")
         return 2
     try:
         return args.func(args)

@@ -14,17 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .engine import DEFAULT_ENGINE
 from .metrics import improvement_over_oz
 from .paths import llvm_tool, plugin_path
 
-# Until the trained model ships, the demo asks for a few generic candidates
-# and lets the guard keep, per module, the smallest of them and -Oz.
-DEMO_ENGINE = (
-    "fixed:default<Oz>,default<Oz>"
-    "|default<Oz>,function(sink,simplifycfg<hoist-common-insts;sink-common-insts>)"
-    "|default<Oz>,function(loop-mssa(licm),gvn,simplifycfg)"
-    "|default<O1>"
-)
 PRINT_LINE = re.compile(r"^passlm: .*: '(?P<pipeline>.*)' \d+ bytes, -Oz \d+ bytes", re.M)
 
 
@@ -61,7 +54,7 @@ def build_example(src: Path, engine: str, workdir: Path) -> DemoRow:
                    expected.exists() and output == expected.read_text())
 
 
-def run_demo(examples: Path, engine: str = DEMO_ENGINE, out=print) -> list[DemoRow]:
+def run_demo(examples: Path, engine: str = DEFAULT_ENGINE, out=print) -> list[DemoRow]:
     sources = sorted(examples.glob("*.c"))
     if not sources:
         raise FileNotFoundError(f"no .c files in {examples}")

@@ -152,14 +152,15 @@ def test_json_is_complete(tiny_suite, tmp_path, eval_command):
             assert RESULT_KEYS <= set(row[column]), (row["name"], column)
         assert row["top1_guarded"]["kept"] in ("candidate", "-Oz")
         assert "rank" in row["best_of_k"]
-        assert set(row["prediction"]) == {"status", "detail", "latency_s", "candidates"}
+        assert set(row["prediction"]) == {"status", "detail", "latency_s", "candidates", "condensed"}
         assert row["prediction"]["latency_s"] >= 0
         for c in row["candidates"]:
             assert set(c) == {"rank", "pipeline", "score", *RESULT_KEYS - {"pipeline"}}
         assert row["O0"]["pipeline"] == "" and row["Oz"]["pipeline"] == OZ
         assert row["hash"] == passlm.Module.from_file(row["source"]).hash
     a = doc["aggregates"]
-    assert set(a) == {"modules", "usable_modules", "excluded", "columns", "predictions", "candidates", "latency"}
+    assert set(a) == {"modules", "usable_modules", "excluded", "columns", "predictions", "candidates", "latency",
+                      "condensed"}
     assert set(a["columns"]) == set(COLUMNS) - {"Oz"}
     for column in a["columns"].values():
         assert set(column) == AGGREGATE_KEYS

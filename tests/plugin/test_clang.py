@@ -46,11 +46,32 @@ def test_object_identical_to_opt_then_codegen(tools, plugin, tmp_path, pipeline,
     assert (tmp_path / "plugin.o").read_bytes() == (tmp_path / "ref.o").read_bytes()
 
 
-def test_default_engine_object_equals_plain_clang_oz(tools, plugin, tmp_path):
+def test_baseline_engine_object_equals_plain_clang_oz(tools, plugin, tmp_path):
     src = EXAMPLES / "hash.c"
-    clang_plugin(tools, plugin, ["-c", src, "-o", tmp_path / "p.o"])
+    clang_plugin(tools, plugin, ["-c", src, "-o", tmp_path / "p.o"], {"PASSLM_ENGINE": "fixed:default<Oz>"})
     run([tools["clang"], "-Oz", "-c", src, "-o", tmp_path / "oz.o"])
     assert (tmp_path / "p.o").read_bytes() == (tmp_path / "oz.o").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["interp", "bigint"])
+def test_by_default_the_shipped_model_chooses(tools, plugin, tmp_path, llvm_size, example_bcs, name):
+    """No PASSLM_ENGINE: clang asks model:default for 4 candidates; the guard keeps one of them or -Oz."""
+    import passlm
+    from passlm.engine import make_engine
+
+    src, exe = EXAMPLES / f"{name}.c", tmp_path / name
+    env = {"PASSLM_PRINT": "1"}  # and no PASSLM_ENGINE (run() clears PASSLM_*)
+    result = clang_plugin(tools, plugin, ["-c", src, "-o", tmp_path / "p.o"], env)
+    assert not warning_lines(result.stderr), result.stderr
+    printed = re.search(r"^passlm: \S+: '(.*)' (\d+) bytes, -Oz (\d+) bytes", result.stderr, re.M)
+    pipeline, size, oz = printed[1], int(printed[2]), int(printed[3])
+    proposed = [c.pipeline for c in make_engine("model:default").predict(
+        passlm.Module.from_file(str(example_bcs[name])).to_text(), 4)]
+    assert pipeline in proposed + ["default<Oz>"]
+    run([tools["clang"], "-Oz", "-c", src, "-o", tmp_path / "oz.o"])
+    assert size == berkeley_size(llvm_size, tmp_path / "p.o") <= berkeley_size(llvm_size, tmp_path / "oz.o") == oz
+    run([tools["clang"], tmp_path / "p.o", "-o", exe])
+    assert run([exe]).stdout == src.with_suffix(".expected").read_text()
 
 
 def test_other_levels_are_left_alone(tools, plugin, tmp_path):

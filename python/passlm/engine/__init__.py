@@ -10,6 +10,17 @@ best first. An engine spec string picks one (``PASSLM_ENGINE``, ``--engine``):
     (``passlm.Module.hash``): replays tuned results in a real build.
 ``python:FILE.py:FUNCTION``
     your own function ``f(ir_text, k, facts) -> list[str]``.
+``model:DIR`` / ``model:default``
+    passlm's own IR language model (transformers, local directory,
+    safetensors only); ``model:default`` is the one shipped in the package.
+``llm-compiler:DIR``
+    Meta's LLM Compiler FTD checkpoints (local directory), with their exact
+    flag-tuning prompt; the answers are parsed into pipelines.
+``openai:URL``
+    the same prompt sent to an OpenAI-compatible completions endpoint.
+``coreset:FILE``
+    the k pipelines that together cover a training corpus best (greedy set
+    cover over the label store): the no-model baseline.
 
 Engines import nothing heavy until built; this module imports no torch.
 """
@@ -18,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Protocol
 
-DEFAULT_ENGINE = "fixed:default<Oz>"
+DEFAULT_ENGINE = "model:default"  # the model shipped in the package
 
 
 @dataclass(frozen=True)
@@ -50,20 +61,25 @@ class EngineSpecError(ValueError):
     """An engine spec that names no engine, or names one wrongly."""
 
 
+# kind -> (module, class, constructor taking the spec's argument); imported only when used.
+_ENGINES = {
+    "fixed": (".fixed", "FixedEngine", "from_spec"),
+    "table": (".table", "TableEngine", "load"),
+    "python": (".pyfunc", "PythonFunctionEngine", "from_spec"),
+    "model": (".model", "ModelEngine", "load"),
+    "llm-compiler": (".llm_compiler", "LLMCompilerEngine", "load"),
+    "openai": (".openai", "OpenAIEngine", "from_spec"),
+    "coreset": (".coreset", "CoresetEngine", "load"),
+}
+
+
 def make_engine(spec: str) -> Engine:
+    import importlib
+
     kind, sep, argument = spec.partition(":")
     if not sep:
-        raise EngineSpecError(f"engine spec '{spec}' has no ':' (e.g. fixed:default<Oz>, table:FILE)")
-    if kind == "fixed":
-        from .fixed import FixedEngine
-
-        return FixedEngine.from_spec(argument)
-    if kind == "table":
-        from .table import TableEngine
-
-        return TableEngine.load(argument)
-    if kind == "python":
-        from .pyfunc import PythonFunctionEngine
-
-        return PythonFunctionEngine.from_spec(argument)
-    raise EngineSpecError(f"unknown engine '{kind}' in spec '{spec}' (known: fixed, table, python)")
+        raise EngineSpecError(f"engine spec '{spec}' has no ':' (e.g. model:default, fixed:default<Oz>)")
+    if kind not in _ENGINES:
+        raise EngineSpecError(f"unknown engine '{kind}' in spec '{spec}' (known: {', '.join(_ENGINES)})")
+    module, cls, constructor = _ENGINES[kind]
+    return getattr(getattr(importlib.import_module(module, __package__), cls), constructor)(argument)

@@ -45,7 +45,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("suite", nargs="?", metavar="SUITE", help="DIR, FILE or DB:SPLIT")
     parser.add_argument("--engine", metavar="SPEC",
-                        help="engine spec (default: $PASSLM_ENGINE, else fixed:default<Oz>)")
+                        help="engine spec (default: $PASSLM_ENGINE, else model:default, the shipped model)")
     parser.add_argument("-k", type=int, metavar="N", help="candidates asked of the engine (default 4)")
     parser.add_argument("--tuned", metavar="DB", help="a store with autotuning results to compare with")
     parser.add_argument("--seed", type=int, metavar="S", help="seed for the engine's randomness (default 0)")

@@ -53,7 +53,11 @@ def model_hash(spec: str) -> Optional[str]:
     relative path (names and contents count; timestamps do not).
     """
     path, _, _ = _spec_path(spec)
-    if path is None:
+    if spec == "model:default":
+        from ..engine.model import DEFAULT_MODEL_DIR
+
+        path = DEFAULT_MODEL_DIR
+    if path is None or not path.exists():
         return None
     if path.is_file():
         return _file_sha256(path)

@@ -98,6 +98,8 @@ def summary_lines(doc: dict) -> list[str]:
     if lat["modules"]:
         lines.append(f"prediction latency: mean {lat['mean_s'] * 1000:.2f} ms, median {lat['median_s'] * 1000:.2f} ms,"
                      f" max {lat['max_s'] * 1000:.2f} ms over {lat['modules']} modules")
+    if a.get("condensed") is not None:
+        lines.append(f"modules longer than the model's context (condensed to fit): {a['condensed']} of {a['modules']}")
     for e in a["excluded"]:
         lines.append(f"left out of the ratios: {e['name']} ({e['reason']})")
     differ = [r["name"] for r in doc["modules"] if r["tuned"] and r["tuned"]["oz_object_size"] is not None

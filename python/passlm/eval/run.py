@@ -108,6 +108,7 @@ class Prediction:
     status: str  # "ok", "engine-error", "no-candidates"
     detail: Optional[str]
     latency_s: float
+    condensed: Optional[bool] = None  # the module did not fit the model's context (engines with stats["cut"])
 
 
 # ----------------------------------------------------------------- predicting
@@ -145,10 +146,13 @@ def predict(engine, module: SuiteModule, k: int, seed: int) -> Prediction:
                         instructions=parsed.instruction_count)
     del parsed
     seed_everything(seed, module.hash, engine)
+    stats = getattr(engine, "stats", None)
+    cut_before = stats.get("cut") if isinstance(stats, dict) else None
     start = time.perf_counter()
     try:
         answer = engine.predict(ir_text, k, facts)
         latency = time.perf_counter() - start
+        condensed = None if cut_before is None else stats["cut"] > cut_before
         candidates = tuple(answer)[:k]
         for c in candidates:
             if not isinstance(c, Candidate) or not isinstance(c.pipeline, str):
@@ -156,8 +160,8 @@ def predict(engine, module: SuiteModule, k: int, seed: int) -> Prediction:
     except Exception as e:  # an engine's failure is a failed prediction
         return Prediction((), "engine-error", f"{type(e).__name__}: {e}", time.perf_counter() - start)
     if not candidates:
-        return Prediction((), "no-candidates", "the engine proposed no pipeline", latency)
-    return Prediction(candidates, "ok", None, latency)
+        return Prediction((), "no-candidates", "the engine proposed no pipeline", latency, condensed)
+    return Prediction(candidates, "ok", None, latency, condensed)
 
 
 # ----------------------------------------------------------------- evaluating
@@ -236,7 +240,8 @@ def build_row(module: SuiteModule, prediction: Prediction, results: dict, tuned:
         "O0": _result(results.get((module.hash, O0)), O0),
         "Oz": oz,
         "prediction": {"status": prediction.status, "detail": prediction.detail,
-                       "latency_s": prediction.latency_s, "candidates": len(candidates)},
+                       "latency_s": prediction.latency_s, "candidates": len(candidates),
+                       "condensed": prediction.condensed},
         "candidates": candidates,
         "top1": top1,
         "top1_guarded": _guarded(top1, oz),
@@ -331,6 +336,9 @@ def aggregate(rows: list[dict]) -> dict:
                      for r in rows if not usable(r)],
         "columns": {column: _column_aggregate(kept, column) for column in AGGREGATED},
         "predictions": dict(sorted(Counter(r["prediction"]["status"] for r in kept).items())),
+        # Modules longer than the model's context, condensed to fit (None: the engine does not say).
+        "condensed": (sum(bool(r["prediction"].get("condensed")) for r in rows)
+                      if any(r["prediction"].get("condensed") is not None for r in rows) else None),
         "candidates": {"evaluated": len(candidates),
                        "by_status": dict(sorted(Counter(c["status"] for c in candidates).items()))},
         "latency": {

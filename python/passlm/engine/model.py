@@ -1,0 +1,57 @@
+"""model:DIR and model:default — passlm's own IR language model (``passlm.model``).
+
+``model:default`` is the model shipped inside the package
+(``passlm/models/default``, see its MODEL_CARD.md); ``model:DIR`` is any
+directory ``passlm train`` wrote. Weights are loaded from safetensors only,
+with ``trust_remote_code`` off, on CUDA when present, else the CPU.
+
+The first candidate is the model's most likely pipeline among those that
+contain ``default<Oz>`` (greedy decoding): safe to run without a guard. With
+k>1 the next k-1 are its most likely other answers (beam search), plain
+``default<Oz>`` left out: bolder pipelines a guard tries and keeps only when
+they win (``PipelineLM.candidates``). Decoding is constrained to the pass
+tokens, so every candidate is a pipeline of known elements, and it is
+deterministic (no sampling). Modules longer than the context are condensed
+(``passlm.model.encode``); ``stats["cut"]`` counts them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from . import Candidate, EngineSpecError, ModuleFacts
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+def model_dir(argument: str) -> Path:
+    if not argument:
+        raise EngineSpecError("model: needs a directory, e.g. model:default or model:DIR")
+    return DEFAULT_MODEL_DIR if argument == "default" else Path(argument)
+
+
+class ModelEngine:
+    needs = frozenset({"ir"})
+
+    def __init__(self, lm, directory: Path):
+        self.lm, self.directory = lm, directory
+        self.stats = {"predictions": 0, "cut": 0}
+
+    @classmethod
+    def load(cls, argument: str, device: Optional[str] = None) -> "ModelEngine":
+        from ..model.pipeline_lm import PipelineLM
+
+        directory = model_dir(argument)
+        try:
+            return cls(PipelineLM.load(directory, device), directory)
+        except ValueError as e:
+            raise EngineSpecError(f"model:{argument}: {e}") from None
+
+    def set_seed(self, seed: int) -> None:
+        """Decoding is deterministic (greedy or beam search): nothing to seed."""
+
+    def predict(self, ir_text: str, k: int, facts: Optional[ModuleFacts] = None) -> list[Candidate]:
+        answers, cut = self.lm.predict(ir_text, max(1, k))
+        self.stats["predictions"] += 1
+        self.stats["cut"] += int(cut)
+        return [Candidate(pipeline, score) for pipeline, score in answers[:k]]
