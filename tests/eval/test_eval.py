@@ -285,7 +285,7 @@ def test_report_has_markdown_and_plots(tiny_suite, tmp_path, eval_command, pytho
     (["{tmp}/empty.db:test"], "no modules in split 'test'"),
     (["{tmp}/notes.txt"], "not a suite"),
     (["{tmp}/notes.txt:test"], "not a passlm store"),
-    (["--replay", "/nonexistent/e.json"], "No such file or directory"),
+    (["--replay", "/nonexistent/e.json"], "/nonexistent/e.json: no such evaluation file"),
     (["--replay", "{tmp}/notes.txt"], "not JSON"),
     (["--replay", "{tmp}/other.json"], "not a passlm evaluation"),
     (["{suite}", "--replay", "{tmp}/other.json"], "drop SUITE"),
