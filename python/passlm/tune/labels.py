@@ -7,7 +7,9 @@ whole corpus (the sum, over modules, of their gain over -Oz), within an
 optional time budget; screening results are cached in the store, so a later
 run goes on where this one stopped. Each module's label is then its best
 evaluated pipeline among those that passed (ties: shorter); a module with
-none keeps ``default<Oz>`` (no gain claimed).
+none keeps ``default<Oz>`` (no gain claimed). Pipelines with a
+nondeterministic pass (``space.is_deterministic``) are never screened nor
+labels.
 
 The file is tab-separated, one module a line, with a header:
 ``hash  package  source  split  oz  best  pipeline``.
@@ -22,7 +24,7 @@ from typing import Callable, Optional, Sequence
 
 from ..store import OZ, Store
 from .search import value_of
-from .space import split_elements
+from .space import is_deterministic, split_elements
 
 COLUMNS = ("hash", "package", "source", "split", "oz", "best", "pipeline")
 
@@ -50,12 +52,13 @@ def ranked_candidates(store: Store, module: str, objective: str = "size") -> lis
 
 
 def screening_order(store: Store, modules: Sequence[str], objective: str = "size") -> list[str]:
-    """Pipelines better than -Oz somewhere, by their summed relative gain over all modules."""
+    """Deterministic pipelines better than -Oz somewhere, by their summed relative gain over all modules."""
     worth: dict[str, float] = {}
     for module in modules:
         oz = value_of(store.evaluation(module, OZ), objective)
         for value, pipeline in ranked_candidates(store, module, objective):
-            worth[pipeline] = worth.get(pipeline, 0.0) + (oz - value) / oz
+            if is_deterministic(pipeline):
+                worth[pipeline] = worth.get(pipeline, 0.0) + (oz - value) / oz
     return sorted(worth, key=lambda p: (-worth[p], len(split_elements(p)), p))
 
 
