@@ -178,6 +178,19 @@ def test_model_hash_of_an_engine_file(tiny_suite, tmp_path, eval_command, python
     assert engine["model_hash"] == hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def test_model_hash_of_a_folder_counts_files_not_docs(tmp_path):
+    from passlm.eval.manifest import model_hash
+
+    (tmp_path / "model.safetensors").write_bytes(b"weights")
+    (tmp_path / "config.json").write_text("{}")
+    first = model_hash(f"model:{tmp_path}")
+    (tmp_path / "MODEL_CARD.md").write_text("results: ...")
+    assert model_hash(f"model:{tmp_path}") == first
+    (tmp_path / "model.safetensors").write_bytes(b"other weights")
+    assert model_hash(f"model:{tmp_path}") != first
+    assert model_hash("model:default") is not None and model_hash("fixed:default<Oz>") is None
+
+
 def test_failed_predictions_are_failures_not_oz(tiny_suite, tmp_path, eval_command, python_engine):
     # alpha: a pipeline that kills LLVM, then garbage; beta: the engine raises;
     # gamma: a crash first, then a pipeline that works.

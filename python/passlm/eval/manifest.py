@@ -50,7 +50,9 @@ def model_hash(spec: str) -> Optional[str]:
 
     A file: the sha256 of its bytes. A folder: the sha256 of the lines
     ``RELATIVE_PATH NUL SHA256 NEWLINE`` of all files below it, sorted by
-    relative path (names and contents count; timestamps do not).
+    relative path (names and contents count; timestamps do not), except
+    documentation (``*.md``: a model card edited after an evaluation does not
+    change what the model predicts).
     """
     path, _, _ = _spec_path(spec)
     if spec == "model:default":
@@ -62,7 +64,7 @@ def model_hash(spec: str) -> Optional[str]:
     if path.is_file():
         return _file_sha256(path)
     digest = hashlib.sha256()
-    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+    for f in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix != ".md"):
         digest.update(f"{f.relative_to(path).as_posix()}\0{_file_sha256(f)}\n".encode())
     return digest.hexdigest()
 
