@@ -178,3 +178,18 @@ def test_labels_take_the_best_screened_pipeline(tmp_path):
     (tmp_path / "bad.tsv").write_text("hash\tpackage\n")
     with pytest.raises(ValueError, match="bad.tsv:1: not a passlm labels file"):
         read_labels(tmp_path / "bad.tsv")
+
+
+def test_export_with_zero_screening_minutes_uses_cached_results_only(tmp_path):
+    db = tmp_path / "t.db"
+    with Store(db) as store:
+        (module,) = add_examples(store, ["sort"])
+        for pipeline, size in [(OZ, 1000), ("function(gvn)", 900), ("function(sroa)", 950)]:
+            store.record_evaluation(Evaluation(module, pipeline, "ok", 1, size))
+        store.record_screening("function(sroa)", "pass", "{}", passlm.LLVM_VERSION)
+    passlm_cmd = str(Path(sys.executable).with_name("passlm"))
+    done = run([passlm_cmd, "tune", "--db", db, "--export-labels", tmp_path / "l.tsv", "--screen-minutes", "0"],
+               timeout=60)
+    assert "function(sroa)\n" in (tmp_path / "l.tsv").read_text()  # function(gvn) was never screened
+    with Store(db) as store:
+        assert store.screening("function(gvn)") is None, done.stderr

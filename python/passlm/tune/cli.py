@@ -99,7 +99,7 @@ def _export_labels(store: Store, modules, args) -> int:
         bar.update(0)
 
     screening = (lambda pipeline: True) if args.no_screen else None
-    seconds = args.screen_minutes * 60 if args.screen_minutes else None
+    seconds = args.screen_minutes * 60 if args.screen_minutes is not None else None  # 0: cached results only
     labels = choose_labels(store, modules, args.objective, passes_screening=screening, seconds=seconds,
                            progress=progress)
     bar.close()
