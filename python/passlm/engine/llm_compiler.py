@@ -67,8 +67,11 @@ class LLMCompilerEngine:
     @classmethod
     def load(cls, argument: str) -> "LLMCompilerEngine":
         directory = check_checkpoint_dir(argument)
-        import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        from ..model.pipeline_lm import default_device, quiet_transformers
+
+        quiet_transformers()
 
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(directory), local_files_only=True)
@@ -77,7 +80,7 @@ class LLMCompilerEngine:
                 dtype="auto")
         except (OSError, ValueError) as e:
             raise EngineSpecError(f"llm-compiler: {argument}: cannot load the checkpoint: {e}") from None
-        device = "cuda" if torch.cuda.is_available() else "cpu"
+        device = default_device()
         model.to(device)
         model.eval()
         return cls(str(directory), model, tokenizer, device)

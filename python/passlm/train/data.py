@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from typing import Sequence
 
 from ..store import OZ, Store
 from ..tune.space import is_deterministic, split_elements
@@ -79,10 +79,3 @@ def batches(order: Sequence[int], lengths: Sequence[int], batch_size: int, epoch
     rng.shuffle(result)
     return result
 
-
-def encode_all(texts: Callable[[str], str], modules: Sequence[str], encode,
-               progress: Callable[[int, int], None] = lambda d, t: None) -> Iterator[tuple[str, list[int], bool]]:
-    for n, module in enumerate(modules, 1):
-        encoded = encode(texts(module))
-        progress(n, len(modules))
-        yield module, encoded.ids, encoded.cut

@@ -164,6 +164,7 @@ def train(config: TrainConfig, out: str | Path, evaluate: bool = True) -> list[d
     from tqdm import tqdm
 
     from ..model.pipeline_lm import PipelineLM, default_device
+    from ..model.tokenizer import pass_token_ids
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -182,8 +183,9 @@ def train(config: TrainConfig, out: str | Path, evaluate: bool = True) -> list[d
     if not train_modules:
         raise ValueError(f"{config.db}: no modules in split '{config.train_split}'")
     tokenizer = _tokenizer(config, out, store, train_modules)
+    known = set(pass_token_ids(tokenizer).values())
     examples = [e for e in best_screened(store, train_modules)
-                if all(t in _known(tokenizer) for p in e.targets for t in split_elements(p))]
+                if all(t in known for p in e.targets for t in split_elements(p))]
     _log(f"{len(examples)} training examples; {sum(e.targets != (OZ,) for e in examples)} better than -Oz")
 
     device = default_device()
@@ -252,12 +254,6 @@ def train(config: TrainConfig, out: str | Path, evaluate: bool = True) -> list[d
     return history
 
 
-def _known(tokenizer) -> set[str]:
-    from ..model.tokenizer import pass_token_ids
-
-    return set(pass_token_ids(tokenizer).values())
-
-
 def _eval_modules(store: Store, config: TrainConfig) -> list[str]:
     modules = store.module_hashes(split=config.eval_split)
     rng = random.Random(f"eval:{config.seed}")
@@ -274,9 +270,9 @@ def measure(lm, store: Store, modules: list[str], encoded: dict[str, list[int]],
     from ..metrics import improvement_over_oz
     from ..tune.workers import Job, WorkerPool
 
-    first = {m: lm.candidates(encoded[m], 1)[0][0] for m in modules}
     answers = {m: [p for p, _ in lm.candidates(encoded[m], k)] for m in modules}
-    jobs = [Job(m, store.bitcode(m), p) for m in modules for p in set(answers[m]) | {OZ, first[m]}]
+    first = {m: answers[m][0] for m in modules}  # candidates(k)[0] is always the top-1
+    jobs = [Job(m, store.bitcode(m), p) for m in modules for p in set(answers[m]) | {OZ}]
     sizes: dict[tuple[str, str], Optional[int]] = {}
     with WorkerPool(jobs=2, timeout=60) as pool:
         for e in pool.evaluate_many(jobs):

@@ -13,7 +13,7 @@ screening, in the order of their worth to the corpus (``screening_order``).
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from ..store import OZ, Store
 from .labels import screening_order
@@ -33,19 +33,18 @@ def screened_pipelines(store: Store, modules: Sequence[str], limit: int, objecti
     return chosen
 
 
-def missing_jobs(store: Store, modules: Sequence[str], pipelines: Sequence[str]) -> Iterator[Job]:
-    for pipeline in pipelines:
-        for module in modules:
-            if store.evaluation(module, pipeline) is None:
-                yield Job(module, store.bitcode(module), pipeline, "matrix")
+def missing_pairs(store: Store, modules: Sequence[str], pipelines: Sequence[str]) -> list[tuple[str, str]]:
+    """(module, pipeline) the store has no evaluation of, column by column."""
+    return [(m, p) for p in pipelines for m in modules if store.evaluation(m, p) is None]
 
 
 def fill(store: Store, modules: Sequence[str], pipelines: Sequence[str], pool: WorkerPool,
          progress: Callable[[int, int], None] = lambda done, total: None) -> int:
     """Evaluates every (module, pipeline) the store lacks; returns how many were run."""
-    total = sum(1 for p in pipelines for m in modules if store.evaluation(m, p) is None)
-    done = 0
-    for evaluation in pool.evaluate_many(missing_jobs(store, modules, pipelines)):
+    missing = missing_pairs(store, modules, pipelines)
+    jobs = (Job(m, store.bitcode(m), p, "matrix") for m, p in missing)  # bitcode read as jobs go out
+    total, done = len(missing), 0
+    for evaluation in pool.evaluate_many(jobs):
         store.record_evaluation(evaluation)
         done += 1
         progress(done, total)
