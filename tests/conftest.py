@@ -4,6 +4,7 @@ llvm-size), to hold the in-process core to.
 """
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -32,6 +33,29 @@ PIPELINES = [
 
 def pipeline_id(pipeline: str) -> str:
     return pipeline or "O0"
+
+
+# ----------------------------------------------------------------- server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_runtime_dir(tmp_path_factory):
+    """The plugin starts a server for model engines (PASSLM_SERVER=auto): in
+    the tests it lives in a runtime folder and cache of their own, exits when
+    idle, and is stopped at the end."""
+    root = tmp_path_factory.mktemp("run")
+    # XDG_*, not PASSLM_*: support.run clears PASSLM_* for the commands it runs.
+    saved = {k: os.environ.get(k) for k in ("XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "PASSLM_CACHE", "PASSLM_SERVER")}
+    os.environ.update(XDG_RUNTIME_DIR=str(root), XDG_CACHE_HOME=str(root / "cache"))
+    os.environ.pop("PASSLM_CACHE", None)
+    os.environ.pop("PASSLM_SERVER", None)
+    yield root
+    subprocess.run([sys.executable, "-m", "passlm.server", "--stop"], capture_output=True)
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 # ------------------------------------------------------------------ tools

@@ -20,12 +20,14 @@ def test_answer_lists_candidates():
     assert answer == {"version": 1, "candidates": [{"pipeline": "gvn", "score": 1.0}, {"pipeline": "sroa", "score": 0.5}]}
 
 
-def test_empty_engine_means_the_default(example_bcs):
+def test_empty_engine_means_the_default(example_bcs, monkeypatch):
     import passlm
+    from passlm.engine import make_engine
 
+    monkeypatch.setenv("PASSLM_SERVER", "off")  # in-process (tests/server covers the server route)
     ir = passlm.Module.from_file(str(example_bcs["sort"])).to_text()
     answer = json.loads(bridge.handle(request(engine="", ir=ir, k=2)))
-    expected = bridge.make_engine(bridge.DEFAULT_ENGINE).predict(ir, 2)
+    expected = make_engine(bridge.DEFAULT_ENGINE).predict(ir, 2)
     assert [c["pipeline"] for c in answer["candidates"]] == [c.pipeline for c in expected]
     assert bridge.DEFAULT_ENGINE in bridge._engines  # built once, kept
 

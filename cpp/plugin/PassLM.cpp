@@ -18,6 +18,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 
 using namespace llvm;
@@ -53,6 +54,7 @@ public:
   std::string choose();
 
   uint64_t ChosenSize = 0, BaselineSize = 0;
+  bool FromVerdict = false; // the sizes are a server's memory, not measured now
 
 private:
   void problem(const std::string &What, bool FallsBack) {
@@ -77,7 +79,12 @@ private:
     return O.Engine.empty() ? "(default)" : O.Engine;
   }
 
+  std::string measureAll(const std::vector<std::string> &Candidates, bool &Complete);
+
   Module &M;
+  std::string Hash;                     // of the IR, when the engine wanted it
+  std::vector<std::string> Proposed;    // the engine's answer, as it came
+  std::optional<Verdict> Known;         // a server's verdict for Proposed
   std::vector<std::string> Dropped; // "'pipeline': why", in order
   const Options &O;
   std::string Name;
@@ -94,7 +101,7 @@ std::vector<std::string> Chooser::candidates() {
   if (Needs.IR || Needs.Hash)
     IR = printModuleAnonymous(M); // printed once, for the hash and the engine
   if (Needs.Hash)
-    Facts.Hash = contentHashOfAnonymousText(IR);
+    Hash = Facts.Hash = contentHashOfAnonymousText(IR);
   if (!Needs.IR)
     IR.clear();
   EngineAnswer Answer = askEngine(O, Facts, IR);
@@ -106,6 +113,8 @@ std::vector<std::string> Chooser::candidates() {
     problem("engine " + engineName() + " returned no candidates", true);
     return {};
   }
+  Proposed = Answer.Pipelines;
+  Known = Answer.Known;
   // Parse each candidate here (cheap); unknown passes are dropped.
   std::vector<std::string> Valid;
   StringSet<> Seen;
@@ -142,14 +151,38 @@ std::string Chooser::choose() {
       reportDropped(true);
     return Baseline;
   }
+  // The guard already measured this very IR with these candidates in an
+  // earlier build (a server remembers): run its winner, measure nothing.
+  if (O.Guard && Known &&
+      (Known->Pipeline == Baseline ||
+       std::find(Candidates.begin(), Candidates.end(), Known->Pipeline) !=
+           Candidates.end())) {
+    reportDropped(false);
+    ChosenSize = Known->Size;
+    BaselineSize = Known->Baseline;
+    FromVerdict = true;
+    return Known->Pipeline;
+  }
+  bool Complete = true;
+  std::string Chosen = measureAll(Candidates, Complete);
+  if (O.Guard && Complete && !Chosen.empty())
+    recordVerdict(O, Hash, Proposed, Verdict{Chosen, ChosenSize, BaselineSize});
+  return Chosen.empty() ? Baseline : Chosen;
+}
 
+/// Measures -Oz and the candidates in children; returns the guard's choice
+/// ("" when none: -Oz). Complete is cleared when a candidate was not
+/// measured (budget, crash, timeout), so the choice is not remembered.
+std::string Chooser::measureAll(const std::vector<std::string> &Candidates,
+                                bool &Complete) {
   bool Measure = O.Guard || O.Print;
   if (Measure) {
     Trial Base = tryInChild(M, Baseline, true, remainingMs());
     if (!Base.Ok) {
       problem(std::string("could not measure default<Oz>: ") + Base.Error,
               true);
-      return Baseline;
+      Complete = false;
+      return "";
     }
     BaselineSize = ChosenSize = Base.ObjectSize;
   }
@@ -168,12 +201,14 @@ std::string Chooser::choose() {
                     " ms spent after " + std::to_string(I) + " of " +
                     std::to_string(Candidates.size()) + " candidates",
                 false);
+        Complete = false;
         break;
       }
       T = tryInChild(M, P, Measure, Left);
     }
     if (!T.Ok) {
       Dropped.push_back("'" + P + "': " + T.Error);
+      Complete = false;
       continue;
     }
     AnyWorked = true;
@@ -190,7 +225,7 @@ std::string Chooser::choose() {
   reportDropped(!AnyWorked);
   if (Chosen.empty()) {
     ChosenSize = BaselineSize;
-    return Baseline;
+    return O.Guard && AnyWorked ? Baseline : "";
   }
   return Chosen;
 }
@@ -219,6 +254,8 @@ PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
       OS << format(" (%+.2f%%)", 100.0 * (double(C.ChosenSize) -
                                           double(C.BaselineSize)) /
                                      double(C.BaselineSize));
+    if (C.FromVerdict)
+      OS << " (measured in an earlier build)";
     printLine(OS.str());
   }
   if (VetoLaterPasses)

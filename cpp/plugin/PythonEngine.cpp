@@ -260,7 +260,35 @@ EngineAnswer askEngine(const Options &O, const ModuleFacts &Facts,
     if (Pipeline && !Pipeline->trim().empty())
       Answer.Pipelines.push_back(Pipeline->trim().str());
   }
+  if (const json::Object *V = Root->getObject("verdict")) {
+    std::optional<StringRef> Pipeline = V->getString("pipeline");
+    std::optional<int64_t> Size = V->getInteger("size");
+    std::optional<int64_t> Baseline = V->getInteger("baseline");
+    if (Pipeline && Size && Baseline && *Size >= 0 && *Baseline >= 0)
+      Answer.Known = Verdict{Pipeline->str(), uint64_t(*Size), uint64_t(*Baseline)};
+  }
   return Answer;
+}
+
+void recordVerdict(const Options &O, const std::string &Hash,
+                   const std::vector<std::string> &Candidates, const Verdict &V) {
+  const Bridge &B = bridge(O);
+  if (!B.Call || Hash.empty())
+    return;
+  json::Array List;
+  for (const std::string &C : Candidates)
+    List.push_back(C);
+  json::Object Request{
+      {"version", 1},
+      {"engine", O.Engine},
+      {"verdict", json::Object{{"hash", Hash},
+                               {"candidates", std::move(List)},
+                               {"pipeline", V.Pipeline},
+                               {"size", int64_t(V.Size)},
+                               {"baseline", int64_t(V.Baseline)}}}};
+  std::string RequestText, Response;
+  raw_string_ostream(RequestText) << json::Value(std::move(Request));
+  callWithTimeout(B, RequestText, O.TimeoutMs, Response);
 }
 
 } // namespace passlm

@@ -3,6 +3,7 @@
 
 #include "Options.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,16 @@ struct ModuleFacts {
   uint64_t Instructions = 0;
 };
 
+/// What a guard measured for a module and its candidates, remembered by a
+/// server so that a rebuild runs the winner without measuring again.
+struct Verdict {
+  std::string Pipeline;
+  uint64_t Size = 0, Baseline = 0;
+};
+
 struct EngineAnswer {
   std::vector<std::string> Pipelines; // ranked, best first
+  std::optional<Verdict> Known;       // the server's verdict for these, if any
   std::string Error;                  // one line; empty when the call worked
 };
 
@@ -38,5 +47,11 @@ EngineNeeds engineNeeds(const Options &O);
 /// timeout, garbage answer) comes back as Error.
 EngineAnswer askEngine(const Options &O, const ModuleFacts &Facts,
                        const std::string &IR);
+
+/// Tells the engine (a server keeps it; in-process engines ignore it) what
+/// the guard kept for the module with hash Hash among Candidates (exactly
+/// as the engine returned them). Best effort: failures are ignored.
+void recordVerdict(const Options &O, const std::string &Hash,
+                   const std::vector<std::string> &Candidates, const Verdict &V);
 
 } // namespace passlm

@@ -8,6 +8,8 @@
     passlm eval SUITE [--engine S]   the numbers: top-1, best-of-k, autotuner, against -Oz
     passlm train --db DB --out DIR   a small IR language model that predicts pipelines
     passlm coreset --db DB --out F   the k pipelines that cover a corpus best (the baseline)
+    passlm serve [--status|--stop]   one warm engine and a prediction cache for a whole build
+    passlm cache stats|clear         the server's prediction cache
     passlm plugin-path               the pass plugin, for -fpass-plugin=
     passlm size FILE... [--passes P] [--json]
                                      instruction count and object size
@@ -238,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     from passlm.tune.cli import register as register_tune
     from passlm.train.cli import register as register_train
     from passlm.engine.coreset_cli import register as register_coreset
+    from passlm.server.cli import register as register_server
 
     register_data(sub)
     register_tune(sub)
@@ -245,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_eval(sub)
     register_train(sub)
     register_coreset(sub)
+    register_server(sub)
 
     info = sub.add_parser("info", help="versions, plugin path and model")
     info.set_defaults(func=cmd_info)
@@ -285,7 +289,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     if not getattr(args, "func", None):
         parser.print_usage(sys.stderr)
-        _error("a command is required (coreset, data, demo, eval, info, plugin-path, screen, size, train, tune)")
+        _error("a command is required (cache, coreset, data, demo, eval, info, plugin-path, screen, serve, size, train, tune)")
         return 2
     try:
         return args.func(args)

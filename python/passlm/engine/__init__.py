@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Protocol
 
-DEFAULT_ENGINE = "model:default"  # the model shipped in the package
+from ..defaults import DEFAULT_ENGINE  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)

@@ -55,3 +55,11 @@ class ModelEngine:
         self.stats["predictions"] += 1
         self.stats["cut"] += int(cut)
         return [Candidate(pipeline, score) for pipeline, score in answers[:k]]
+
+    def predict_batch(self, irs: list[str], k: int) -> list[list[Candidate]]:
+        """``predict`` for several modules in one batched decoding (the server's batches)."""
+        encoded = [self.lm.encode(ir) for ir in irs]
+        answers = self.lm.candidates_batch([e.ids for e in encoded], max(1, k))
+        self.stats["predictions"] += len(irs)
+        self.stats["cut"] += sum(e.cut for e in encoded)
+        return [[Candidate(pipeline, score) for pipeline, score in a[:k]] for a in answers]

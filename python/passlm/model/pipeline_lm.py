@@ -179,11 +179,21 @@ class PipelineLM:
     def predict_ids(self, ids: list[int], k: int, require_oz: bool = False) -> list[tuple[str, float]]:
         """(pipeline, log-probability) for the k best answers, best first; with
         ``require_oz``, only answers that contain ``default<Oz>``."""
+        return self.predict_ids_batch([ids], k, require_oz)[0]
+
+    def predict_ids_batch(self, batch: list[list[int]], k: int,
+                          require_oz: bool = False) -> list[list[tuple[str, float]]]:
+        """``predict_ids`` for several inputs in one call to generate (left
+        padding, masked): what the server does with concurrent requests."""
         import torch
 
-        device = self.model.device
-        inputs = torch.tensor([ids], device=device)
-        start = len(ids)
+        start = max(len(ids) for ids in batch)
+        inputs = torch.full((len(batch), start), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(batch), start), dtype=torch.long)
+        for row, ids in enumerate(batch):
+            inputs[row, start - len(ids):] = torch.tensor(ids)
+            mask[row, start - len(ids):] = 1
+        inputs, mask = inputs.to(self.model.device), mask.to(self.model.device)
 
         def allowed(batch_id, sequence):
             return self._allowed_after(sequence[start:].tolist(), require_oz)
@@ -192,23 +202,31 @@ class PipelineLM:
                   if k > 1 else {})
         with torch.no_grad():
             out = self.model.generate(
-                inputs, attention_mask=torch.ones_like(inputs), max_new_tokens=self.config.max_answer + 1,
+                inputs, attention_mask=mask, max_new_tokens=self.config.max_answer + 1,
                 do_sample=False, prefix_allowed_tokens_fn=allowed, eos_token_id=self.eos_id,
                 pad_token_id=self.pad_id, output_logits=True, return_dict_in_generate=True, **search)
-        sequences = out.sequences[:, len(ids):].tolist()
+        sequences = out.sequences[:, start:].tolist()
         if k > 1:  # beam scores: total log-probability under the model (no length normalization)
             scores = out.sequences_scores.tolist()
-        else:  # greedy: the same, summed from the raw logits of each step
-            scores = [sum(float(torch.log_softmax(step[0].float(), -1)[token])
-                          for step, token in zip(out.logits, sequences[0]))]
-        answers, seen = [], set()
-        for sequence, score in zip(sequences, scores):
-            elements = [self.pass_ids[t] for t in sequence if t in self.pass_ids]
-            pipeline = ",".join(elements)
-            if pipeline and pipeline not in seen:
-                seen.add(pipeline)
-                answers.append((pipeline, float(score)))
-        return answers
+        else:  # greedy: the same, summed from the raw logits of each step (until </s>)
+            scores = []
+            for row, sequence in enumerate(sequences):
+                end = sequence.index(self.eos_id) + 1 if self.eos_id in sequence else len(sequence)
+                scores.append(sum(float(torch.log_softmax(step[row].float(), -1)[token])
+                                  for step, token in zip(out.logits, sequence[:end])))
+        per_input = len(sequences) // len(batch)
+        results = []
+        for row in range(len(batch)):
+            answers, seen = [], set()
+            rows = slice(row * per_input, (row + 1) * per_input)
+            for sequence, score in zip(sequences[rows], scores[rows]):
+                elements = [self.pass_ids[t] for t in sequence if t in self.pass_ids]
+                pipeline = ",".join(elements)
+                if pipeline and pipeline not in seen:
+                    seen.add(pipeline)
+                    answers.append((pipeline, float(score)))
+            results.append(answers)
+        return results
 
     def candidates(self, ids: list[int], k: int) -> list[tuple[str, float]]:
         """The k candidates passlm proposes for a module, best first.
@@ -224,15 +242,23 @@ class PipelineLM:
         (a ``default<Oz>`` candidate costs the plugin's guard nothing: it
         measures -Oz anyway).
         """
-        chosen = self.predict_ids(ids, 1, require_oz=self.oz_id is not None)
+        return self.candidates_batch([ids], k)[0]
+
+    def candidates_batch(self, batch: list[list[int]], k: int) -> list[list[tuple[str, float]]]:
+        """``candidates`` for several inputs: two batched decodings in all."""
+        firsts = self.predict_ids_batch(batch, 1, require_oz=self.oz_id is not None)
         if k <= 1:
-            return chosen
-        for pipeline, score in self.predict_ids(ids, k + 1):
-            if len(chosen) == k:
-                break
-            if pipeline != OZ and pipeline != chosen[0][0]:
-                chosen.append((pipeline, score))
-        return chosen
+            return firsts
+        results = []
+        for first, others in zip(firsts, self.predict_ids_batch(batch, k + 1)):
+            chosen = list(first)
+            for pipeline, score in others:
+                if len(chosen) == k:
+                    break
+                if pipeline != OZ and pipeline != chosen[0][0]:
+                    chosen.append((pipeline, score))
+            results.append(chosen)
+        return results
 
     def predict(self, ir_text: str, k: int) -> tuple[list[tuple[str, float]], bool]:
         """(candidates, cut): ``candidates(k)`` and whether the module was condensed."""

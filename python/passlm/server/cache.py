@@ -1,0 +1,126 @@
+"""The prediction cache: what the server has answered, kept in SQLite.
+
+Two tables, both keyed so that a hit is always the answer the work would give:
+
+``predictions``  (engine identity, hash of the text the engine reads, k) ->
+    the candidates. The engine identity is the hash of the model's files (the
+    spec itself for engines without files) plus the passlm and LLVM versions;
+    the text is the normalized IR for ``model:`` engines (their prediction
+    is a function of it) and the IR itself for the others (their prompts
+    quote it). So a rebuild, or a second checkout in another folder, needs no
+    inference.
+``verdicts``  (exact IR hash, the candidates) -> the pipeline the plugin's
+    guard kept and the sizes it measured, so a rebuild runs the winner
+    directly instead of compiling every candidate again. Sizes come from
+    passlm's own codegen, which depends on nothing but the IR and LLVM.
+
+The server is the only writer; ``passlm cache stats|clear`` open the same
+file. Default file: ``$XDG_CACHE_HOME/passlm/cache.sqlite3`` (else
+``~/.cache/passlm/``); ``PASSLM_CACHE`` names another.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Optional
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS predictions (
+    engine TEXT NOT NULL, text_hash TEXT NOT NULL, k INTEGER NOT NULL,
+    candidates TEXT NOT NULL, created REAL NOT NULL, hits INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (engine, text_hash, k));
+CREATE TABLE IF NOT EXISTS verdicts (
+    key TEXT PRIMARY KEY, pipeline TEXT NOT NULL, size INTEGER NOT NULL, baseline INTEGER NOT NULL,
+    created REAL NOT NULL, hits INTEGER NOT NULL DEFAULT 0);
+"""
+
+
+def default_cache_path() -> Path:
+    named = os.environ.get("PASSLM_CACHE")
+    if named:
+        return Path(named)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "passlm" / "cache.sqlite3"
+
+
+class PredictionCache:
+    """Thread-safe; one connection behind a lock (the server answers hits from
+    many handler threads, and SQLite serializes writers anyway)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        try:
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as e:
+            raise ValueError(f"{self.path}: not a passlm cache ({e})") from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> "PredictionCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ predictions
+
+    def get(self, engine: str, text_hash: str, k: int) -> Optional[list]:
+        with self._lock:
+            row = self._db.execute("SELECT candidates FROM predictions WHERE engine=? AND text_hash=? AND k=?",
+                                   (engine, text_hash, k)).fetchone()
+            if row is None:
+                return None
+            self._db.execute("UPDATE predictions SET hits=hits+1 WHERE engine=? AND text_hash=? AND k=?",
+                             (engine, text_hash, k))
+        return json.loads(row[0])
+
+    def put(self, engine: str, text_hash: str, k: int, candidates: list) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO predictions VALUES (?,?,?,?,?,0)",
+                             (engine, text_hash, k, json.dumps(candidates), time.time()))
+
+    # --------------------------------------------------------------- verdicts
+
+    def get_verdict(self, key: str) -> Optional[dict]:
+        with self._lock:
+            row = self._db.execute("SELECT pipeline, size, baseline FROM verdicts WHERE key=?", (key,)).fetchone()
+            if row is None:
+                return None
+            self._db.execute("UPDATE verdicts SET hits=hits+1 WHERE key=?", (key,))
+        return {"pipeline": row[0], "size": row[1], "baseline": row[2]}
+
+    def put_verdict(self, key: str, pipeline: str, size: int, baseline: int) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO verdicts VALUES (?,?,?,?,?,0)",
+                             (key, pipeline, int(size), int(baseline), time.time()))
+
+    # ------------------------------------------------------------------ admin
+
+    def stats(self) -> dict:
+        with self._lock:
+            predictions, prediction_hits, engines = self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(hits),0), COUNT(DISTINCT engine) FROM predictions").fetchone()
+            verdicts, verdict_hits = self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(hits),0) FROM verdicts").fetchone()
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        return {"path": str(self.path), "bytes": size, "predictions": predictions, "prediction_hits": prediction_hits,
+                "engines": engines, "verdicts": verdicts, "verdict_hits": verdict_hits}
+
+    def clear(self) -> dict:
+        """Empties both tables; returns what was there."""
+        before = self.stats()
+        with self._lock:
+            self._db.execute("DELETE FROM predictions")
+            self._db.execute("DELETE FROM verdicts")
+            self._db.execute("VACUUM")
+        return before

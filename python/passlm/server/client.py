@@ -1,0 +1,129 @@
+"""The client in every compiler process: ask the server, start one when none answers.
+
+``PASSLM_SERVER`` picks the route for the engines worth a server (``model:``,
+``llm-compiler:``, ``openai:``: a model to load, or a remote call to cache);
+the other engines answer faster in-process than a socket round trip:
+
+``auto`` (default)
+    the server of the user's runtime folder; when none answers, start one in
+    the background (detached; it exits after ``PASSLM_SERVER_IDLE_S``
+    seconds without requests, default 600) and wait for its answer: the same
+    answer the in-process engine would give, while the other compilers of the
+    build share the one model load.
+``off``
+    never a server: the engine runs inside the compiler.
+a socket path
+    that server only; none is started.
+
+No answer within ``PASSLM_SERVER_TIMEOUT_MS`` (default 30000), a reset
+connection or an error reply raise ``ServerUnavailable``; the bridge then
+predicts in-process. Only the standard library is imported here: a cache hit
+costs a socket round trip.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+from typing import Optional
+
+from . import protocol
+
+SERVED_KINDS = ("model", "llm-compiler", "openai")
+DEFAULT_TIMEOUT_MS = 30000
+DEFAULT_IDLE_S = 600
+START_TIMEOUT_S = 20.0  # a server binds its socket within a second; this is for a loaded machine
+REPLY_LIMIT = 16 << 20
+
+
+class ServerUnavailable(OSError):
+    """The server did not give an answer; the message says why, in one line."""
+
+
+def route(spec: str) -> Optional[tuple[str, bool]]:
+    """(socket path, start one if none answers) for an engine spec, or None: in-process."""
+    setting = os.environ.get("PASSLM_SERVER", "auto").strip() or "auto"
+    if setting == "off" or spec.partition(":")[0] not in SERVED_KINDS:
+        return None
+    if setting == "auto":
+        return protocol.default_socket(), True
+    return os.path.abspath(setting), False
+
+
+def resolve_spec(spec: str) -> str:
+    """A spec that names a folder, made absolute: the server runs elsewhere."""
+    kind, _, argument = spec.partition(":")
+    if kind in ("model", "llm-compiler") and argument and argument != "default":
+        return f"{kind}:{os.path.abspath(argument)}"
+    return spec
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def timeout_s() -> float:
+    return _env_number("PASSLM_SERVER_TIMEOUT_MS", DEFAULT_TIMEOUT_MS) / 1000.0
+
+
+def call(path: str, message: dict, timeout: float) -> dict:
+    """One request and its reply. Raises OSError (no server, refused, timed
+    out, reset), protocol.UnsafePathError (not our socket) or ServerUnavailable."""
+    protocol.check_private(path)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(max(0.001, timeout))
+        s.connect(path)
+        s.sendall(protocol.encode(message))
+        try:
+            line = protocol.read_line(s, REPLY_LIMIT, bytearray())
+            if line is None:
+                raise ServerUnavailable(f"server {path} closed the connection without answering")
+            reply = protocol.decode(line)
+        except protocol.ProtocolError as e:
+            raise ServerUnavailable(f"server {path}: bad reply ({e})") from None
+    if "error" in reply:
+        raise ServerUnavailable(f"server {path}: {reply['error']}")
+    return reply
+
+
+def start_server(path: str, spec: str, timeout: float) -> None:
+    """Start a detached server on ``path`` and return once it listens (or
+    another one does: parallel compilers race to start one, one wins)."""
+    import subprocess
+
+    idle = _env_number("PASSLM_SERVER_IDLE_S", DEFAULT_IDLE_S)
+    command = [sys.executable, "-m", "passlm.server", "--background", "--socket", path,
+               "--engine", spec, "--idle-timeout", f"{idle:g}"]
+    try:
+        result = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, timeout=timeout, close_fds=True)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise ServerUnavailable(f"could not start a server on {path}: {e}") from None
+    if result.returncode != 0:
+        why = result.stderr.decode(errors="replace").strip().splitlines()
+        raise ServerUnavailable(f"could not start a server on {path}: {why[-1] if why else result.returncode}")
+
+
+def ask(message: dict, spec: str) -> dict:
+    """The server's reply to ``message`` for engine ``spec`` (which ``route`` sends to a server)."""
+    path, auto = route(spec)
+    deadline = time.monotonic() + timeout_s()
+    try:
+        try:
+            return call(path, message, deadline - time.monotonic())
+        except (FileNotFoundError, ConnectionRefusedError):
+            if not auto:
+                raise
+            # No socket, or a stale one: start a server (it replaces a stale socket).
+            start_server(path, spec, min(START_TIMEOUT_S, max(0.1, deadline - time.monotonic())))
+            return call(path, message, deadline - time.monotonic())
+    except ServerUnavailable:
+        raise
+    except socket.timeout:
+        raise ServerUnavailable(f"server {path} did not answer within {timeout_s() * 1e3:.0f} ms") from None
+    except OSError as e:
+        raise ServerUnavailable(f"server {path}: {e.strerror or e}") from None

@@ -1,0 +1,360 @@
+"""``passlm serve``: one warm engine for every compiler of a build.
+
+Threads: the main one accepts connections (and notices SIGTERM, ``stop`` and
+the idle timeout); one thread per connection reads requests and answers cache
+hits itself; one inference thread takes the pending predictions, up to
+``max_batch`` of them gathered within ``max_wait`` seconds of the first, and
+answers them with one batched call per (engine, k).
+
+Only one server runs per socket: it holds an exclusive lock on
+``SOCKET.lock`` for its whole life. A socket file found at start while the
+lock is free is stale (a server that was killed) and is replaced; one whose
+lock is held belongs to a live server, and the new one exits.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import queue
+import signal
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import protocol
+from .cache import PredictionCache
+from .engines import EngineSlot, text_hash, verdict_key
+
+log = logging.getLogger("passlm.server")
+
+
+class AlreadyRunning(RuntimeError):
+    """Another live server holds the socket."""
+
+
+@dataclass
+class ServerConfig:
+    socket: str
+    log: str
+    cache: Optional[str]          # None: no cache
+    max_batch: int = 8
+    max_wait: float = 0.005       # seconds to gather a batch after its first request
+    idle_timeout: float = 0.0     # seconds without requests before exiting; 0 = never
+    max_request: int = protocol.DEFAULT_MAX_REQUEST
+    preload: tuple = ()           # engine specs to load at start
+
+
+@dataclass
+class _Pending:
+    slot: EngineSlot
+    k: int
+    ir: str
+    done: threading.Event = field(default_factory=threading.Event)
+    candidates: Optional[list] = None
+    error: Optional[str] = None
+    batch_size: int = 0
+
+
+class Server:
+    def __init__(self, config: ServerConfig):
+        self.config = config
+        self.cache = PredictionCache(config.cache) if config.cache else None
+        self.slots: dict[str, EngineSlot] = {}
+        self._slots_lock = threading.Lock()
+        self._pending: "queue.Queue[_Pending]" = queue.Queue()
+        self._stop = threading.Event()
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+        self._last_activity = time.monotonic()
+        self.started = time.time()
+        self.counters = {"requests": 0, "predictions": 0, "inferences": 0, "batches": 0, "cache_hits": 0,
+                         "verdict_hits": 0, "verdicts_recorded": 0, "errors": 0}
+        self._lock_file = None
+        self._listener = None
+        self._inode = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    def bind(self) -> None:
+        """Take the lock, replace a stale socket, listen (mode 0600)."""
+        path = self.config.socket
+        protocol.check_socket_path(path)
+        prepare_folder(path)
+        self._lock_file = os.fdopen(os.open(path + ".lock", os.O_WRONLY | os.O_CREAT, 0o600), "w")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            raise AlreadyRunning(f"a passlm server already serves {path}") from None
+        if os.path.lexists(path):
+            protocol.check_private(path)  # someone else's socket is refused, never removed
+            os.unlink(path)  # ours, and no live server holds the lock: stale
+            log.info("replaced a stale socket %s", path)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old_umask = os.umask(0o177)
+        try:
+            listener.bind(path)
+        finally:
+            os.umask(old_umask)
+        os.chmod(path, 0o600)
+        listener.listen(128)
+        listener.settimeout(0.25)
+        self._listener, self._inode = listener, os.stat(path).st_ino
+
+    def serve_forever(self) -> None:
+        for spec in self.config.preload:
+            threading.Thread(target=self._preload, args=(spec,), daemon=True).start()
+        threading.Thread(target=self._inference_loop, name="inference", daemon=True).start()
+        log.info("serving on %s (pid %d; cache %s; batch <= %d within %.0f ms; idle timeout %s)",
+                 self.config.socket, os.getpid(), self.config.cache or "off", self.config.max_batch,
+                 self.config.max_wait * 1e3, f"{self.config.idle_timeout:g} s" if self.config.idle_timeout else "none")
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except socket.timeout:
+                if self._idle_too_long():
+                    log.info("idle for %g s: exiting", self.config.idle_timeout)
+                    break
+                continue
+            except OSError:
+                break
+            threading.Thread(target=self._serve_connection, args=(conn,), daemon=True).start()
+        self.close()
+
+    def stop(self, *_signal_args) -> None:
+        self._stop.set()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+            try:  # only our own socket: a successor may have bound the path already
+                if os.stat(self.config.socket).st_ino == self._inode:
+                    os.unlink(self.config.socket)
+            except FileNotFoundError:
+                pass
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+        log.info("stopped after %s", ", ".join(f"{k} {v}" for k, v in self.counters.items()))
+
+    def _idle_too_long(self) -> bool:
+        with self._busy_lock:
+            busy = self._busy
+        return bool(self.config.idle_timeout) and not busy and \
+            time.monotonic() - self._last_activity > self.config.idle_timeout
+
+    # ---------------------------------------------------------- connections
+
+    def _serve_connection(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                uid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1]
+            except OSError:
+                uid = None
+            if uid != os.getuid():
+                conn.sendall(protocol.encode({"error": "this server answers only its own user"}))
+                return
+            buffer = bytearray()
+            while not self._stop.is_set():
+                try:
+                    line = protocol.read_line(conn, self.config.max_request, buffer)
+                except protocol.ProtocolError as e:  # oversized or cut short: answer, then hang up
+                    self._count("errors")
+                    log.warning("bad request: %s", e)
+                    _send(conn, {"error": str(e)})
+                    return
+                except OSError:
+                    return
+                if line is None:
+                    return
+                with self._busy_lock:
+                    self._busy += 1
+                    self._last_activity = time.monotonic()
+                try:
+                    reply = self._answer(line)
+                finally:
+                    with self._busy_lock:
+                        self._busy -= 1
+                        self._last_activity = time.monotonic()
+                if not _send(conn, reply):
+                    return
+                if reply.get("stopping"):
+                    self.stop()
+
+    def _answer(self, line: bytes) -> dict:
+        self._count("requests")
+        try:
+            request = protocol.decode(line)
+            op = request.get("op")
+            if op == "predict":
+                return self._predict(request)
+            if op == "verdict":
+                return self._record_verdict(request)
+            if op == "status":
+                return self.status()
+            if op == "stop":
+                log.info("stop requested")
+                return {"ok": True, "stopping": True}
+            raise protocol.ProtocolError(f"unknown op {op!r} (known: predict, verdict, status, stop)")
+        except Exception as e:  # every problem is an answer, never a dead server
+            self._count("errors")
+            message = f"{type(e).__name__}: {e}" if not isinstance(e, protocol.ProtocolError) else str(e)
+            log.warning("error: %s", message)
+            return {"error": message.splitlines()[0] if message else type(e).__name__}
+
+    # ----------------------------------------------------------- operations
+
+    def _slot(self, spec: str) -> EngineSlot:
+        with self._slots_lock:
+            if spec not in self.slots:
+                self.slots[spec] = EngineSlot(spec)
+            return self.slots[spec]
+
+    def _predict(self, request: dict) -> dict:
+        spec, k, ir = request.get("engine"), request.get("k"), request.get("ir")
+        if not isinstance(spec, str) or not spec:
+            raise protocol.ProtocolError("predict needs 'engine', an engine spec")
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 64:
+            raise protocol.ProtocolError("predict needs 'k', an integer from 1 to 64")
+        if not isinstance(ir, str) or not ir:
+            raise protocol.ProtocolError("predict needs 'ir', the module's textual IR")
+        module = request.get("module") if isinstance(request.get("module"), dict) else {}
+        start = time.perf_counter()
+        self._count("predictions")
+        slot = self._slot(spec)
+        key = text_hash(slot.key_text(ir))
+        candidates = self.cache.get(slot.identity, key, k) if self.cache else None
+        cached = candidates is not None
+        batch_size = 0
+        if cached:
+            self._count("cache_hits")
+        else:
+            pending = _Pending(slot, k, ir)
+            self._pending.put(pending)
+            pending.done.wait()
+            if pending.error:
+                raise RuntimeError(pending.error)
+            candidates, batch_size = pending.candidates, pending.batch_size
+            if self.cache:
+                self.cache.put(slot.identity, key, k, candidates)
+        reply = {"candidates": candidates, "cached": cached}
+        vkey = verdict_key(str(module.get("hash") or ""), [c["pipeline"] for c in candidates])
+        verdict = self.cache.get_verdict(vkey) if self.cache and vkey else None
+        if verdict:
+            self._count("verdict_hits")
+            reply["verdict"] = verdict
+        log.info("predict %s k=%d %s%s%s %.0f ms", module.get("name") or "?", k,
+                 "cached" if cached else f"batch={batch_size}", " verdict" if verdict else "",
+                 "" if spec == "model:default" else f" engine={spec}", (time.perf_counter() - start) * 1e3)
+        return reply
+
+    def _record_verdict(self, request: dict) -> dict:
+        fields = {name: request.get(name) for name in ("hash", "candidates", "pipeline", "size", "baseline")}
+        if not (isinstance(fields["candidates"], list) and all(isinstance(c, str) for c in fields["candidates"])
+                and isinstance(fields["pipeline"], str) and isinstance(fields["hash"], str)
+                and all(isinstance(fields[n], int) and fields[n] >= 0 for n in ("size", "baseline"))):
+            raise protocol.ProtocolError("verdict needs 'hash', 'candidates' (strings), 'pipeline', 'size', 'baseline'")
+        key = verdict_key(fields["hash"], fields["candidates"])
+        if self.cache and key:
+            self.cache.put_verdict(key, fields["pipeline"], fields["size"], fields["baseline"])
+            self._count("verdicts_recorded")
+        return {"ok": True}
+
+    def status(self) -> dict:
+        with self._slots_lock:
+            engines = {spec: {"loaded": s.loaded, "load_seconds": s.load_seconds} for spec, s in self.slots.items()}
+        with self._busy_lock:
+            counters = dict(self.counters)
+        return {"pid": os.getpid(), "socket": self.config.socket, "log": self.config.log,
+                "cache": self.config.cache, "uptime_s": round(time.time() - self.started, 1),
+                "max_batch": self.config.max_batch, "idle_timeout_s": self.config.idle_timeout,
+                "engines": engines, "counters": counters}
+
+    def _count(self, name: str, amount: int = 1) -> None:
+        with self._busy_lock:
+            self.counters[name] += amount
+
+    # ------------------------------------------------------------ inference
+
+    def _preload(self, spec: str) -> None:
+        try:
+            self._slot(spec).engine()
+            log.info("loaded %s in %.1f s", spec, self._slot(spec).load_seconds)
+        except Exception as e:
+            log.warning("could not load %s: %s: %s", spec, type(e).__name__, e)
+
+    def _inference_loop(self) -> None:
+        while True:
+            first = self._pending.get()
+            batch = [first]
+            deadline = time.monotonic() + self.config.max_wait
+            while len(batch) < self.config.max_batch:
+                try:
+                    batch.append(self._pending.get(timeout=max(0.0, deadline - time.monotonic())))
+                except queue.Empty:
+                    break
+            groups: dict = {}
+            for p in batch:
+                groups.setdefault((p.slot.spec, p.k), []).append(p)
+            for group in groups.values():
+                self._run_group(group)
+
+    def _run_group(self, group: list) -> None:
+        self._count("batches")
+        self._count("inferences", len(group))
+        try:
+            answers = group[0].slot.predict_batch([p.ir for p in group], group[0].k)
+        except Exception as e:
+            answers, error = None, f"{type(e).__name__}: {e}"
+        for i, p in enumerate(group):
+            if answers is None:
+                p.error = error
+            else:
+                p.candidates, p.batch_size = answers[i], len(group)
+            p.done.set()
+
+
+def _send(conn: socket.socket, reply: dict) -> bool:
+    try:
+        conn.sendall(protocol.encode(reply))
+        return True
+    except OSError:
+        return False
+
+
+def prepare_folder(socket_path: str) -> None:
+    """The folder of a socket: the private runtime folder is created 0700 and
+    checked; a folder the user named must exist."""
+    folder = os.path.dirname(os.path.abspath(socket_path))
+    if folder == os.path.abspath(protocol.runtime_dir()):
+        protocol.ensure_private_dir(folder)
+    elif not os.path.isdir(folder):
+        raise FileNotFoundError(2, "no such folder for the socket", folder)
+
+
+def run(config: ServerConfig, on_ready=None) -> int:
+    """Bind, log to the configured file, serve until stopped; SIGTERM and SIGINT stop it cleanly."""
+    handler = logging.FileHandler(config.log)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    server = Server(config)
+    server.bind()
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, server.stop)
+    if on_ready:
+        on_ready()
+    try:
+        server.serve_forever()
+    finally:
+        server.close()
+    return 0

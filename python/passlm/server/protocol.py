@@ -1,0 +1,119 @@
+"""What the server and its clients agree on: where the socket is, and the wire format.
+
+The socket lives in a private folder of the user's runtime directory
+(``$XDG_RUNTIME_DIR/passlm/server.sock``, else ``/tmp/passlm-UID/``), mode
+0700 for the folder and 0600 for the socket. A folder or socket that belongs
+to another user, or that others may write to, is refused, not used.
+
+Messages are newline-delimited JSON, one request and one reply per line, each
+with ``"version": 1``. Requests carry an ``"op"``:
+
+``predict``  ``{engine, k, ir, module: {name, hash, ...}}`` ->
+             ``{candidates: [{pipeline, score}], cached, verdict?}``
+``verdict``  ``{engine, k, hash, candidates: [P...], pipeline, size, baseline}``
+             (what the plugin's guard measured) -> ``{ok: true}``
+``status``   -> ``{pid, socket, log, cache, uptime_s, engines, counters}``
+``stop``     -> ``{ok: true}``, then the server shuts down
+
+Any problem is answered ``{"version": 1, "error": "one line"}``. A request
+longer than the server's limit is answered with an error and the connection
+is closed. Only the standard library is imported here: the client runs inside
+every compiler process.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+PROTOCOL_VERSION = 1
+DEFAULT_MAX_REQUEST = 64 << 20  # bytes in one request line: IR of a large module fits
+SOCKET_NAME = "server.sock"
+LOG_NAME = "server.log"
+LOCK_NAME = "server.lock"
+MAX_SOCKET_PATH = 107  # sun_path is 108 bytes with the final NUL
+
+
+class ProtocolError(ValueError):
+    """A malformed request or reply."""
+
+
+class UnsafePathError(OSError):
+    """A socket or folder that belongs to someone else or is open to others."""
+
+
+def runtime_dir() -> str:
+    """The private folder of the server's socket, lock and log (not created)."""
+    base = os.environ.get("XDG_RUNTIME_DIR")
+    if base and os.path.isdir(base):
+        return os.path.join(base, "passlm")
+    return os.path.join("/tmp", f"passlm-{os.getuid()}")
+
+
+def default_socket() -> str:
+    return os.path.join(runtime_dir(), SOCKET_NAME)
+
+
+def ensure_private_dir(path: str) -> None:
+    """Create ``path`` mode 0700, or check that an existing one is ours and private."""
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    check_private(path, directory=True)
+
+
+def check_private(path: str, directory: bool = False) -> None:
+    """Raise UnsafePathError unless ``path`` is owned by us and closed to others."""
+    info = os.lstat(path)
+    kind_ok = stat.S_ISDIR(info.st_mode) if directory else stat.S_ISSOCK(info.st_mode)
+    if not kind_ok:
+        raise UnsafePathError(f"{path}: not a {'folder' if directory else 'socket'}")
+    if info.st_uid != os.getuid():
+        raise UnsafePathError(f"{path}: owned by user {info.st_uid}, not by you ({os.getuid()}); refusing to use it")
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH | (stat.S_IRWXG | stat.S_IRWXO if directory else 0)):
+        raise UnsafePathError(f"{path}: open to other users (mode {stat.S_IMODE(info.st_mode):o}); refusing to use it")
+
+
+def check_socket_path(path: str) -> None:
+    if len(os.fsencode(path)) > MAX_SOCKET_PATH:
+        raise ValueError(f"{path}: a socket path must be at most {MAX_SOCKET_PATH} bytes")
+
+
+def encode(message: dict) -> bytes:
+    return json.dumps({"version": PROTOCOL_VERSION, **message}, separators=(",", ":")).encode() + b"\n"
+
+
+def decode(line: bytes) -> dict:
+    """One request or reply; ProtocolError says what is wrong with it."""
+    try:
+        message = json.loads(line)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ProtocolError(f"not JSON: {e}") from None
+    if not isinstance(message, dict):
+        raise ProtocolError("a message must be a JSON object")
+    if message.get("version") != PROTOCOL_VERSION:
+        raise ProtocolError(f"unsupported protocol version {message.get('version')!r} (this passlm speaks {PROTOCOL_VERSION})")
+    return message
+
+
+def read_line(sock, limit: int, buffer: bytearray) -> bytes | None:
+    """The next line from ``sock`` (without its newline); None at end of stream.
+
+    ``buffer`` keeps what was read past the line. A line longer than ``limit``
+    raises ProtocolError without reading the rest of it.
+    """
+    while True:
+        end = buffer.find(b"\n", 0, limit + 1)
+        if end >= 0:
+            line = bytes(buffer[:end])
+            del buffer[:end + 1]
+            return line
+        if len(buffer) > limit:
+            raise ProtocolError(f"request larger than the server's limit of {limit} bytes")
+        chunk = sock.recv(1 << 20)
+        if not chunk:
+            if buffer:
+                raise ProtocolError("connection closed in the middle of a message")
+            return None
+        buffer += chunk
