@@ -151,9 +151,9 @@ std::string Chooser::choose() {
       reportDropped(true);
     return Baseline;
   }
-  // The guard already measured this very IR with these candidates in an
-  // earlier build (a server remembers): run its winner, measure nothing.
-  if (O.Guard && Known &&
+  // An earlier build already tried this very IR with these candidates and
+  // these settings (a server remembers): run what it chose, try nothing.
+  if (Known &&
       (Known->Pipeline == Baseline ||
        std::find(Candidates.begin(), Candidates.end(), Known->Pipeline) !=
            Candidates.end())) {
@@ -165,7 +165,7 @@ std::string Chooser::choose() {
   }
   bool Complete = true;
   std::string Chosen = measureAll(Candidates, Complete);
-  if (O.Guard && Complete && !Chosen.empty())
+  if (Complete && !Chosen.empty())
     recordVerdict(O, Hash, Proposed, Verdict{Chosen, ChosenSize, BaselineSize});
   return Chosen.empty() ? Baseline : Chosen;
 }

@@ -173,6 +173,12 @@ bool callWithTimeout(const Bridge &B, const std::string &Request,
   return State->Status == 0;
 }
 
+/// How the plugin chooses among candidates: part of a verdict's key, since
+/// each mode keeps a different candidate (and only some measure sizes).
+const char *choiceMode(const Options &O) {
+  return O.Guard ? "guard" : O.Print ? "first-measured" : "first";
+}
+
 } // namespace
 
 EngineNeeds engineNeeds(const Options &O) {
@@ -227,6 +233,7 @@ EngineAnswer askEngine(const Options &O, const ModuleFacts &Facts,
       {"version", 1},
       {"engine", O.Engine},
       {"k", O.K},
+      {"choice", choiceMode(O)},
       {"module", json::Object{{"name", Facts.Name},
                               {"hash", Facts.Hash},
                               {"triple", Facts.Triple},
@@ -282,6 +289,7 @@ void recordVerdict(const Options &O, const std::string &Hash,
       {"version", 1},
       {"engine", O.Engine},
       {"verdict", json::Object{{"hash", Hash},
+                               {"choice", choiceMode(O)},
                                {"candidates", std::move(List)},
                                {"pipeline", V.Pipeline},
                                {"size", int64_t(V.Size)},

@@ -5,10 +5,11 @@ The plugin (inside opt or clang) sends
 instructions}, "ir": TEXT}`` and gets back
 ``{"version": 1, "candidates": [{"pipeline": P, "score": S}, ...]}``, plus
 ``"verdict": {pipeline, size, baseline}`` when a server remembers what the
-guard kept for this very IR and these candidates (the plugin then skips
-measuring). After measuring, the plugin reports what it kept with
-``{"version": 1, "engine": SPEC, "verdict": {hash, candidates, pipeline,
-size, baseline}}``.
+plugin kept for this very IR, these candidates and its ``"choice"`` mode of
+the request (``guard``, ``first-measured``, ``first``): the plugin then runs
+it without trying anything. After trying, the plugin reports what it kept
+with ``{"version": 1, "engine": SPEC, "verdict": {hash, candidates, choice,
+pipeline, size, baseline}}``.
 A request ``{"version": 1, "engine": SPEC, "describe": true}`` is answered
 with ``{"version": 1, "needs": [...]}``: which of "ir" and "hash" the engine
 reads, so the plugin prints a large module only when someone will read it.
@@ -61,7 +62,7 @@ def _through_server(request: dict, spec: str) -> str:
             pass  # a verdict not kept costs the next build one measurement
         return _reply({"ok": True})
     message = {"op": "predict", "engine": spec, "k": int(request["k"]), "module": request["module"],
-               "ir": request["ir"]}
+               "choice": request.get("choice", ""), "ir": request["ir"]}
     try:
         reply = client.ask(message, spec)
     except client.ServerUnavailable as e:

@@ -28,3 +28,20 @@ def test_default_path(monkeypatch, tmp_path):
     assert default_cache_path() == tmp_path / "passlm" / "cache.sqlite3"
     monkeypatch.setenv("PASSLM_CACHE", str(tmp_path / "mine.db"))
     assert default_cache_path() == tmp_path / "mine.db"
+
+
+def test_cache_command(tmp_path, passlm_exe):
+    import json
+    import subprocess
+
+    path = tmp_path / "c.sqlite3"
+    run = lambda *args: subprocess.run([str(passlm_exe), "cache", *args, "--cache", str(path)],  # noqa: E731
+                                       capture_output=True, text=True, check=True).stdout
+    assert json.loads(run("stats", "--json"))["predictions"] == 0  # no file yet: nothing, and none made
+    assert not path.exists()
+    with PredictionCache(path) as cache:
+        cache.put("e", "t", 4, [])
+        cache.put_verdict("v", "p", 1, 2)
+    assert "predictions: 1 (1 engines)" in run("stats")
+    assert run("clear").startswith(f"cleared {path}: 1 predictions, 1 verdicts")
+    assert json.loads(run("stats", "--json"))["verdicts"] == 0

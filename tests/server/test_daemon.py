@@ -28,8 +28,9 @@ def raw(path, payload: bytes) -> list[dict]:
     return [json.loads(line) for line in data.splitlines()]
 
 
-def predict(path, ir: str, k: int, engine: str, module_hash: str = "") -> dict:
-    message = {"op": "predict", "engine": engine, "k": k, "ir": ir, "module": {"name": "m", "hash": module_hash}}
+def predict(path, ir: str, k: int, engine: str, module_hash: str = "", choice: str = "guard") -> dict:
+    message = {"op": "predict", "engine": engine, "k": k, "ir": ir, "choice": choice,
+               "module": {"name": "m", "hash": module_hash}}
     return client.call(str(path), message, 60.0)
 
 
@@ -60,12 +61,13 @@ def test_answers_are_cached_and_verdicts_remembered(tiny_server, tiny_model_dir,
     first = predict(tiny_server.socket, ir, 2, spec, module_hash="abc")
     assert first["cached"] is False and "verdict" not in first
     pipelines = [c["pipeline"] for c in first["candidates"]]
-    client.call(str(tiny_server.socket), {"op": "verdict", "engine": spec, "hash": "abc", "candidates": pipelines,
+    client.call(str(tiny_server.socket), {"op": "verdict", "engine": spec, "hash": "abc", "candidates": pipelines, "choice": "guard",
                                           "pipeline": pipelines[0], "size": 90, "baseline": 100}, 10.0)
     second = predict(tiny_server.socket, ir, 2, spec, module_hash="abc")
     assert second["cached"] is True and second["candidates"] == first["candidates"]
     assert second["verdict"] == {"pipeline": pipelines[0], "size": 90, "baseline": 100}
     assert "verdict" not in predict(tiny_server.socket, ir, 2, spec, module_hash="other IR")
+    assert "verdict" not in predict(tiny_server.socket, ir, 2, spec, module_hash="abc", choice="first")
     assert predict(tiny_server.socket, ir, 1, spec)["cached"] is False  # k is part of the key
     # What normalization drops (comments here) does not make a new key.
     assert predict(tiny_server.socket, "; a comment\n" + ir, 2, spec)["cached"] is True

@@ -58,6 +58,7 @@ class PredictionCache:
         try:
             self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # no fsync per hit; a crash loses only recent answers
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as e:
             raise ValueError(f"{self.path}: not a passlm cache ({e})") from None

@@ -23,6 +23,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", metavar="SPEC", action="append", default=[],
                         help="engine to load at start (repeatable; default model:default); "
                              "requests may name any engine, loaded on first use")
+    parser.add_argument("--lazy", action="store_true",
+                        help="load no engine before a request needs it (a rebuild the cache answers loads none)")
     parser.add_argument("--max-batch", type=int, default=8, metavar="N",
                         help="predictions answered by one batched model call (default 8)")
     parser.add_argument("--max-wait-ms", type=float, default=5.0, metavar="MS",
@@ -69,7 +71,7 @@ def _config(args):
         socket=path, log=args.log or os.path.join(os.path.dirname(path), protocol.LOG_NAME),
         cache=None if cache == "off" else os.path.abspath(cache), max_batch=args.max_batch,
         max_wait=args.max_wait_ms / 1e3, idle_timeout=args.idle_timeout,
-        max_request=int(args.max_request_mb * (1 << 20)), preload=tuple(args.engine or ["model:default"]))
+        max_request=int(args.max_request_mb * (1 << 20)), preload=() if args.lazy else tuple(args.engine or ["model:default"]))
 
 
 def cmd_serve(args) -> int:

@@ -96,7 +96,8 @@ def start_server(path: str, spec: str, timeout: float) -> None:
     import subprocess
 
     idle = _env_number("PASSLM_SERVER_IDLE_S", DEFAULT_IDLE_S)
-    command = [sys.executable, "-m", "passlm.server", "--background", "--socket", path,
+    # Lazy: the first request that misses the cache loads the engine, one that hits loads nothing.
+    command = [sys.executable, "-m", "passlm.server", "--background", "--lazy", "--socket", path,
                "--engine", spec, "--idle-timeout", f"{idle:g}"]
     try:
         result = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

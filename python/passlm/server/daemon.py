@@ -247,7 +247,8 @@ class Server:
             if self.cache:
                 self.cache.put(slot.identity, key, k, candidates)
         reply = {"candidates": candidates, "cached": cached}
-        vkey = verdict_key(str(module.get("hash") or ""), [c["pipeline"] for c in candidates])
+        vkey = verdict_key(str(module.get("hash") or ""), [c["pipeline"] for c in candidates],
+                           str(request.get("choice") or ""))
         verdict = self.cache.get_verdict(vkey) if self.cache and vkey else None
         if verdict:
             self._count("verdict_hits")
@@ -258,12 +259,13 @@ class Server:
         return reply
 
     def _record_verdict(self, request: dict) -> dict:
-        fields = {name: request.get(name) for name in ("hash", "candidates", "pipeline", "size", "baseline")}
+        fields = {name: request.get(name) for name in ("hash", "candidates", "choice", "pipeline", "size", "baseline")}
         if not (isinstance(fields["candidates"], list) and all(isinstance(c, str) for c in fields["candidates"])
-                and isinstance(fields["pipeline"], str) and isinstance(fields["hash"], str)
+                and all(isinstance(fields[n], str) for n in ("hash", "choice", "pipeline"))
                 and all(isinstance(fields[n], int) and fields[n] >= 0 for n in ("size", "baseline"))):
-            raise protocol.ProtocolError("verdict needs 'hash', 'candidates' (strings), 'pipeline', 'size', 'baseline'")
-        key = verdict_key(fields["hash"], fields["candidates"])
+            raise protocol.ProtocolError(
+                "verdict needs 'hash', 'candidates' (strings), 'choice', 'pipeline', 'size', 'baseline'")
+        key = verdict_key(fields["hash"], fields["candidates"], fields["choice"])
         if self.cache and key:
             self.cache.put_verdict(key, fields["pipeline"], fields["size"], fields["baseline"])
             self._count("verdicts_recorded")

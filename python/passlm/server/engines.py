@@ -10,14 +10,16 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def verdict_key(module_hash: str, candidates: list[str]) -> Optional[str]:
-    """Key of a guard verdict: the exact IR, the candidates in order, and the
-    passlm and LLVM that measured them."""
-    if not module_hash or not candidates:
+def verdict_key(module_hash: str, candidates: list[str], choice: str) -> Optional[str]:
+    """Key of a verdict: the exact IR, the candidates in order, how the plugin
+    chose among them (``guard``, ``first-measured``, ``first``), and the
+    passlm and LLVM that tried them."""
+    if not module_hash or not candidates or not choice:
         return None
     import passlm
 
-    return text_hash("\n".join([f"passlm {passlm.__version__} llvm {passlm.LLVM_VERSION}", module_hash, *candidates]))
+    return text_hash("\n".join([f"passlm {passlm.__version__} llvm {passlm.LLVM_VERSION} choice {choice}",
+                                module_hash, *candidates]))
 
 
 class EngineSlot:
