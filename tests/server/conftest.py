@@ -21,7 +21,7 @@ def short_dir():
 
 @pytest.fixture
 def tiny_server(short_dir, tiny_model_dir):
-    server = Running(short_dir, f"model:{tiny_model_dir}", "--max-wait-ms", "50")
+    server = Running(short_dir, f"model:{tiny_model_dir}", "--max-batch", "8", "--max-wait-ms", "50")
     yield server
     server.stop()
 

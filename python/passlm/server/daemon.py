@@ -20,6 +20,7 @@ import queue
 import signal
 import socket
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,6 +33,12 @@ from .engines import EngineSlot, text_hash, verdict_key
 log = logging.getLogger("passlm.server")
 
 
+#: Batching gains nothing on a CPU: bench/bench_server.py measured 32
+#: concurrent requests at 0.96x (k=1) and 0.62x (k=4) of one-at-a-time with
+#: batches of up to 8 on 2 cores. On a GPU a batch costs about what one does.
+AUTO_BATCH_GPU = 8
+
+
 class AlreadyRunning(RuntimeError):
     """Another live server holds the socket."""
 
@@ -41,7 +48,7 @@ class ServerConfig:
     socket: str
     log: str
     cache: Optional[str]          # None: no cache
-    max_batch: int = 8
+    max_batch: int = 0            # predictions per model call; 0 = auto: AUTO_BATCH_GPU on CUDA, 1 on CPU
     max_wait: float = 0.005       # seconds to gather a batch after its first request
     idle_timeout: float = 0.0     # seconds without requests before exiting; 0 = never
     max_request: int = protocol.DEFAULT_MAX_REQUEST
@@ -109,8 +116,8 @@ class Server:
         for spec in self.config.preload:
             threading.Thread(target=self._preload, args=(spec,), daemon=True).start()
         threading.Thread(target=self._inference_loop, name="inference", daemon=True).start()
-        log.info("serving on %s (pid %d; cache %s; batch <= %d within %.0f ms; idle timeout %s)",
-                 self.config.socket, os.getpid(), self.config.cache or "off", self.config.max_batch,
+        log.info("serving on %s (pid %d; cache %s; batch <= %s within %.0f ms; idle timeout %s)",
+                 self.config.socket, os.getpid(), self.config.cache or "off", self.config.max_batch or "auto",
                  self.config.max_wait * 1e3, f"{self.config.idle_timeout:g} s" if self.config.idle_timeout else "none")
         while not self._stop.is_set():
             try:
@@ -278,7 +285,7 @@ class Server:
             counters = dict(self.counters)
         return {"pid": os.getpid(), "socket": self.config.socket, "log": self.config.log,
                 "cache": self.config.cache, "uptime_s": round(time.time() - self.started, 1),
-                "max_batch": self.config.max_batch, "idle_timeout_s": self.config.idle_timeout,
+                "max_batch": self.config.max_batch or (AUTO_BATCH_GPU if _on_gpu() else 1), "idle_timeout_s": self.config.idle_timeout,
                 "engines": engines, "counters": counters}
 
     def _count(self, name: str, amount: int = 1) -> None:
@@ -299,7 +306,8 @@ class Server:
             first = self._pending.get()
             batch = [first]
             deadline = time.monotonic() + self.config.max_wait
-            while len(batch) < self.config.max_batch:
+            limit = self.config.max_batch or (AUTO_BATCH_GPU if _on_gpu() else 1)
+            while len(batch) < limit:
                 try:
                     batch.append(self._pending.get(timeout=max(0.0, deadline - time.monotonic())))
                 except queue.Empty:
@@ -323,6 +331,12 @@ class Server:
             else:
                 p.candidates, p.batch_size = answers[i], len(group)
             p.done.set()
+
+
+def _on_gpu() -> bool:
+    """Whether engines run on CUDA (asked only once an engine has imported torch)."""
+    torch = sys.modules.get("torch")
+    return bool(torch is not None and torch.cuda.is_available())
 
 
 def _send(conn: socket.socket, reply: dict) -> bool:
