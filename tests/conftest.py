@@ -304,3 +304,25 @@ def tiny_model_dir(tmp_path_factory, tiny_corpus) -> Path:
     out = tmp_path_factory.mktemp("tiny") / "model"
     assert main(["--db", str(tiny_corpus), "--out", str(out), "--epochs", "2"] + TINY_MODEL_ARGS) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_pairs(tmp_path_factory, tiny_corpus) -> Path:
+    """(assembly, IR) pairs of the tiny corpus's functions (passlm data pairs' library entry)."""
+    from passlm.disasm.pairs import build_pairs
+
+    out = tmp_path_factory.mktemp("pairs") / "pairs.jsonl"
+    build_pairs(tiny_corpus, out, max_chars=2500, log=lambda message: None)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_disasm_model(tmp_path_factory, tiny_pairs) -> Path:
+    """A disassembly TextLM trained for 1 epoch on tiny_pairs through ``passlm train --task disasm``."""
+    from passlm.train.cli import main
+
+    out = tmp_path_factory.mktemp("tiny") / "disasm"
+    assert main(["--task", "disasm", "--pairs", str(tiny_pairs), "--out", str(out), "--epochs", "1",
+                 "--hidden", "32", "--layers", "1", "--heads", "2", "--intermediate", "64", "--context", "2048",
+                 "--vocab-size", "400", "--batch-size", "4", "--no-eval"]) == 0
+    return out

@@ -9,6 +9,9 @@
     passlm train --db DB --out DIR   a small IR language model that predicts pipelines
     passlm coreset --db DB --out F   the k pipelines that cover a corpus best (the baseline)
     passlm serve [--status|--stop]   one warm engine and a prediction cache for a whole build
+    passlm disasm FILE.s             assembly to LLVM-IR, verified by round trip
+    passlm emulate FILE.ll --passes P [--check]
+                                     LLM Compiler's emulation of opt: predicted IR, count, size
     passlm cache stats|clear         the server's prediction cache
     passlm plugin-path               the pass plugin, for -fpass-plugin=
     passlm size FILE... [--passes P] [--json]
@@ -241,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     from passlm.train.cli import register as register_train
     from passlm.engine.coreset_cli import register as register_coreset
     from passlm.server.cli import register as register_server
+    from passlm.disasm.cli import register as register_disasm
+    from passlm.emulate import register as register_emulate
 
     register_data(sub)
     register_tune(sub)
@@ -249,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_train(sub)
     register_coreset(sub)
     register_server(sub)
+    register_disasm(sub)
+    register_emulate(sub)
 
     info = sub.add_parser("info", help="versions, plugin path and model")
     info.set_defaults(func=cmd_info)
@@ -289,7 +296,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     if not getattr(args, "func", None):
         parser.print_usage(sys.stderr)
-        _error("a command is required (cache, coreset, data, demo, eval, info, plugin-path, screen, serve, size, train, tune)")
+        _error("a command is required (cache, coreset, data, demo, disasm, emulate, eval, info, plugin-path, screen, serve, size, train, tune)")
         return 2
     try:
         return args.func(args)

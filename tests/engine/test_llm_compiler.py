@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 import passlm
+from engine.conftest import TINY_CONTEXT, TokenizerSpy, build_tiny_llama, generate_answering
 from passlm.engine import Candidate, EngineSpecError, make_engine
 from passlm.engine.prompts import (
     answers_to_candidates,
@@ -132,36 +133,16 @@ def test_directory_without_weights(tmp_path):
 # ------------------------------------------------------------------ a tiny model
 
 ANSWER = "opt -p 'module(default<Oz>)'"
-CONTEXT = 320  # max_position_embeddings of the tiny model
+CONTEXT = TINY_CONTEXT
 NEW_TOKENS = 24
 
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory):
     """A random 2-layer Llama and a byte-level BPE tokenizer, saved as safetensors."""
-    torch = pytest.importorskip("torch")
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
-
-    directory = tmp_path_factory.mktemp("llm-compiler-tiny")
-    bpe = Tokenizer(models.BPE(unk_token="<unk>"))
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=["<unk>", "<s>", "</s>", "<pad>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    pytest.importorskip("torch")
     corpus = [flag_tuning_prompt(IR), ANSWER, "Run passes function(sroa),default<Oz> to reduce instruction count"]
-    bpe.train_from_iterator(corpus * 4, trainer)
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, bos_token="<s>", eos_token="</s>",
-                                        pad_token="<pad>", unk_token="<unk>")
-    tokenizer.save_pretrained(directory)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=CONTEXT,
-                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-                         pad_token_id=tokenizer.pad_token_id)
-    torch.manual_seed(1234)
-    LlamaForCausalLM(config).save_pretrained(directory, safe_serialization=True)
-    assert list(directory.glob("*.safetensors")) and not list(directory.glob("*.bin"))
-    return directory
+    return build_tiny_llama(tmp_path_factory.mktemp("llm-compiler-tiny"), corpus, CONTEXT)
 
 
 @pytest.fixture
@@ -169,20 +150,6 @@ def engine(checkpoint):
     engine = make_engine(f"llm-compiler:{checkpoint}")
     engine.max_new_tokens = NEW_TOKENS  # keeps the random model's rambling short
     return engine
-
-
-class TokenizerSpy:
-    """Records the texts the engine tokenizes; otherwise the real tokenizer."""
-
-    def __init__(self, tokenizer):
-        self.tokenizer, self.texts = tokenizer, []
-
-    def __call__(self, text, *args, **kwargs):
-        self.texts.append(text)
-        return self.tokenizer(text, *args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self.tokenizer, name)
 
 
 def test_engine_loads_and_reads_ir_only(engine):
@@ -291,3 +258,39 @@ def test_beam_scores_become_candidate_scores(engine):
 
     engine.model.generate = fake_generate
     assert engine.predict(IR, 2) == [Candidate("gvn", -0.25), Candidate("sroa", -0.5)]
+
+
+# ------------------------------------------------------------------ complete and fit (every task)
+
+
+def test_complete_answers_any_prompt_as_is(engine):
+    calls = []
+    engine.model.generate = generate_answering(engine.tokenizer, ["first answer", "second"], calls)
+    spy = TokenizerSpy(engine.tokenizer)
+    engine.tokenizer = spy
+    assert engine.complete("any prompt {x}", 2, max_new_tokens=7) == [("first answer", 1.0), ("second", 0.5)]
+    assert spy.texts == ["any prompt {x}"]
+    assert calls[-1]["max_new_tokens"] == 7 and calls[-1]["num_beams"] == 2
+    assert engine.complete("any prompt", 1) == [("first answer", 1.0)]
+    assert calls[-1]["max_new_tokens"] == NEW_TOKENS and "num_beams" not in calls[-1]
+    assert engine.complete("any prompt", 0) == []
+
+
+def test_fit_cuts_the_text_of_any_prompt_for_the_room_asked(engine):
+    def build(text):
+        return "<<" + text + ">>"
+
+    text = "".join(f"line {i} of some text\n" for i in range(300))
+    roomy, tight = engine.fit(build, text), engine.fit(build, text, max_new_tokens=CONTEXT // 2)
+    for prompt, room in ((roomy, NEW_TOKENS), (tight, CONTEXT // 2)):
+        kept = prompt[2:-2]
+        assert prompt == build(kept) and text.startswith(kept) and kept.endswith("\n")
+        assert len(engine.tokenizer(prompt)["input_ids"]) <= CONTEXT - room
+    assert len(tight) < len(roomy) < len(build(text))
+    assert engine.fit(build, "short\n") == "<<short\n>>"
+
+
+def test_context_error_is_a_passlm_error():
+    from passlm.engine.llm_compiler import ContextError
+
+    assert issubclass(ContextError, passlm.PassLMError) and issubclass(ContextError, RuntimeError)

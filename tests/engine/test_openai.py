@@ -1,15 +1,13 @@
 """The openai: engine against a local HTTP server started here (no network)."""
 from __future__ import annotations
 
-import json
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 import passlm
+from engine.conftest import CompletionServer
 from passlm.engine import Candidate, EngineSpecError, make_engine
 from passlm.engine.openai import OpenAIEngineError
 
@@ -19,46 +17,9 @@ PROMPT = ("[INST] Tell me how to optimize this LLVM-IR for object file size:\n\n
           "</code> [/INST]")
 
 
-class Server:
-    """A completions endpoint answering ``reply`` (status, body bytes); records requests."""
-
-    def __init__(self):
-        self.requests = []
-        self.reply = (200, b"{}")
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", 0))
-                server.requests.append({"path": self.path, "headers": dict(self.headers),
-                                        "body": json.loads(self.rfile.read(length))})
-                status, body = server.reply
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self.thread.start()
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-
-    def answer(self, *texts):
-        choices = [{"index": i, "text": t, "finish_reason": "stop"} for i, t in enumerate(texts)]
-        self.reply = (200, json.dumps({"object": "text_completion", "choices": choices}).encode())
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def server():
-    s = Server()
+    s = CompletionServer()
     yield s
     s.close()
 
@@ -191,3 +152,16 @@ def test_spec_parts():
     engine = make_engine("openai:https://example.org/api/v1/?model=a/b&timeout=5")
     assert (engine.base_url, engine.model, engine.timeout) == ("https://example.org/api/v1", "a/b", 5.0)
     assert engine.url == "https://example.org/api/v1/completions"
+
+
+def test_complete_ranks_answer_texts_by_votes_and_sets_the_room(server):
+    server.answer("b", "a", "a", "c")
+    engine = make_engine(f"openai:{server.base}")
+    assert engine.complete("any prompt {x}", 4, max_new_tokens=2048) == [
+        ("a", 0.5), ("a", 0.5), ("b", 0.25), ("c", 0.25)]
+    body = server.requests[-1]["body"]
+    assert body["prompt"] == "any prompt {x}" and body["max_tokens"] == 2048 and body["n"] == 4
+    server.answer("only")
+    assert engine.complete("p", 1) == [("only", 1.0)]
+    assert server.requests[-1]["body"]["max_tokens"] == 256
+    assert engine.fit(lambda text: "<" + text + ">", "x" * 100000) == "<" + "x" * 100000 + ">"

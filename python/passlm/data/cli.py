@@ -4,6 +4,7 @@
                       [--csmith N --seed S] [--recipe FILE] [--jobs 2] [--flags '...']
     passlm data split --db PATH [--test-packages P1,P2 | --test-fraction 0.2 --seed 0]
     passlm data stats --db PATH [--json]
+    passlm data pairs --db PATH --out FILE.jsonl [--split S] [--max-chars N] [--exclude OTHER.jsonl]
 
 Errors in what was asked (a missing folder, bad JSON, an unknown package)
 raise DataError, which the main command prints as ``passlm: error: ...``
@@ -261,6 +262,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     stats.add_argument("--db", required=True, metavar="PATH")
     stats.add_argument("--json", action="store_true", help="JSON instead of a table")
     stats.set_defaults(func=cmd_stats)
+
+    from ..disasm.pairs import register_pairs
+
+    register_pairs(sub)
     return data
 
 

@@ -6,26 +6,45 @@ them) and its tokenizer, as ``save_pretrained`` writes them: config.json,
 *.safetensors (safetensors only: pickle ``.bin`` weights are refused, they can
 run code when loaded), tokenizer files. Nothing is downloaded.
 
-The model gets LLM Compiler's flag-tuning prompt
-(:func:`passlm.engine.prompts.flag_tuning_prompt`) and its answers are read
-with :func:`passlm.engine.prompts.parse_pipeline_answer`. k=1 is greedy
-decoding (temperature 0, as in the paper); k>1 is beam search with k beams,
-each beam's answer a candidate, scored by its length-normalised
-log-probability. A module too long for the model's context has its IR cut at
-a line boundary (the head kept), the prompt around it unchanged.
+``predict`` gives the model LLM Compiler's flag-tuning prompt
+(:func:`passlm.engine.prompts.flag_tuning_prompt`) and reads its answers
+with :func:`passlm.engine.prompts.parse_pipeline_answer`. The other tasks
+(disassembly, emulation of opt) use the same two steps ``predict`` does:
+
+``fit(build, text, max_new_tokens)``
+    the prompt ``build(text)``; when it does not fit the model's context with
+    ``max_new_tokens`` left for the answer, ``text`` is cut at a line boundary
+    (its head kept) and the prompt around it is unchanged; ContextError (a
+    PassLMError) when even ``build("")`` does not fit.
+``complete(prompt, k, max_new_tokens)``
+    the k answers to a prompt, ``(text, score)``, best first. k=1 is greedy
+    decoding (temperature 0, as in the paper), scored by its mean token
+    log-probability; k>1 is beam search with k beams, each beam's answer
+    scored by its length-normalised log-probability. When generate gives no
+    scores, the answer of rank r (from 0) scores ``1/(r+1)``.
+
+Flag-tuning answers are short (``DEFAULT_MAX_NEW_TOKENS``); the code answers
+of disassembly and emulation are long (``CODE_MAX_NEW_TOKENS``).
 
 torch and transformers are imported when an engine is loaded, not before.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
+from ..errors import PassLMError
 from . import Candidate, EngineSpecError, ModuleFacts
 from .prompts import answers_to_candidates, flag_tuning_prompt
 
-#: Room left in the context for the answer, in tokens.
+#: Room left in the context for a flag-tuning answer, in tokens.
 DEFAULT_MAX_NEW_TOKENS = 256
+#: Room left for a code answer (disassembly, emulation: a whole module of IR).
+CODE_MAX_NEW_TOKENS = 2048
+
+
+class ContextError(PassLMError, RuntimeError):
+    """A prompt that cannot fit the model's context, however its text is cut."""
 
 
 def check_checkpoint_dir(argument: str, kind: str = "llm-compiler") -> Path:
@@ -103,35 +122,46 @@ class LLMCompilerEngine:
     def _count(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])
 
-    def prompt(self, ir_text: str) -> str:
-        """The prompt predict tokenizes for ``ir_text`` (its IR cut if too long)."""
-        budget = None if self.context_length is None else self.context_length - self.max_new_tokens
-        text = flag_tuning_prompt(ir_text)
-        if budget is None or self._count(text) <= budget:
-            return text
-        if self._count(flag_tuning_prompt("")) > budget:
-            raise RuntimeError(
+    def fit(self, build: Callable[[str], str], text: str, max_new_tokens: Optional[int] = None) -> str:
+        """``build(text)``, with ``text`` cut to its most whole lines (from the
+        top) that let the prompt fit the context with ``max_new_tokens``
+        (default: the engine's) left for the answer. ContextError when even
+        ``build("")`` does not fit."""
+        new_tokens = self.max_new_tokens if max_new_tokens is None else max_new_tokens
+        budget = None if self.context_length is None else self.context_length - new_tokens
+        prompt = build(text)
+        if budget is None or self._count(prompt) <= budget:
+            return prompt
+        if self._count(build("")) > budget:
+            raise ContextError(
                 f"llm-compiler: the prompt alone does not fit the context of {self.context_length} tokens "
-                f"with {self.max_new_tokens} left for the answer")
-        # The most whole lines of IR (from the top) that fit.
-        lines = ir_text.splitlines(keepends=True)
+                f"with {new_tokens} left for the answer")
+        lines = text.splitlines(keepends=True)
         low, high = 0, len(lines) - 1  # lines[:low] fits; lines[:high + 1] does not
         while low < high:
             middle = (low + high + 1) // 2
-            if self._count(flag_tuning_prompt("".join(lines[:middle]))) <= budget:
+            if self._count(build("".join(lines[:middle]))) <= budget:
                 low = middle
             else:
                 high = middle - 1
-        return flag_tuning_prompt("".join(lines[:low]))
+        return build("".join(lines[:low]))
 
-    # -------------------------------------------------------------- predict
+    def prompt(self, ir_text: str) -> str:
+        """The flag-tuning prompt predict sends for ``ir_text`` (its IR cut if too long)."""
+        return self.fit(flag_tuning_prompt, ir_text)
 
-    def predict(self, ir_text: str, k: int, facts: Optional[ModuleFacts] = None) -> list[Candidate]:
+    # -------------------------------------------------------------- answers
+
+    def complete(self, prompt: str, k: int, max_new_tokens: Optional[int] = None) -> list[tuple[str, float]]:
+        """The k answers (text, score) to ``prompt``, best first; see the module docstring.
+
+        ``prompt`` is tokenized as is: ``fit`` it first.
+        """
         if k <= 0:
             return []
         import torch
 
-        encoding = self.tokenizer(self.prompt(ir_text), return_tensors="pt")
+        encoding = self.tokenizer(prompt, return_tensors="pt")
         input_ids = encoding["input_ids"].to(self.device)
         attention_mask = encoding.get("attention_mask")
         if attention_mask is not None:
@@ -139,7 +169,8 @@ class LLMCompilerEngine:
         pad = self.tokenizer.pad_token_id
         if pad is None:
             pad = self.tokenizer.eos_token_id
-        options = dict(max_new_tokens=self.max_new_tokens, do_sample=False, pad_token_id=pad,
+        new_tokens = self.max_new_tokens if max_new_tokens is None else max_new_tokens
+        options = dict(max_new_tokens=new_tokens, do_sample=False, pad_token_id=pad,
                        output_scores=True, return_dict_in_generate=True)
         if k > 1:
             options.update(num_beams=k, num_return_sequences=k)
@@ -147,9 +178,18 @@ class LLMCompilerEngine:
         with torch.no_grad():
             output = self.model.generate(input_ids=input_ids, attention_mask=attention_mask, **options)
         sequences = getattr(output, "sequences", output)
-        new_tokens = sequences[:, input_ids.shape[1]:]
-        answers = [self.tokenizer.decode(row, skip_special_tokens=True) for row in new_tokens]
-        return answers_to_candidates(answers, self._scores(output, new_tokens, k))
+        generated = sequences[:, input_ids.shape[1]:]
+        answers = [self.tokenizer.decode(row, skip_special_tokens=True) for row in generated]
+        scores = self._scores(output, generated, k)
+        if scores is None:
+            scores = [1.0 / (rank + 1) for rank in range(len(answers))]
+        return list(zip(answers, scores))
+
+    def predict(self, ir_text: str, k: int, facts: Optional[ModuleFacts] = None) -> list[Candidate]:
+        if k <= 0:
+            return []
+        answers = self.complete(self.prompt(ir_text), k)
+        return answers_to_candidates([text for text, _ in answers], [score for _, score in answers])
 
     def _scores(self, output: Any, new_tokens: Any, k: int) -> Optional[list[float]]:
         """Length-normalised log-probability of each answer, when generate gave them."""

@@ -20,17 +20,27 @@ chat template). Query parameters passlm reads (and removes from the URL):
 Other query parameters are refused (a typo should not pass silently).
 ``$OPENAI_API_KEY``, if set, is sent as ``Authorization: Bearer ...``.
 
-The request is ``{"model", "prompt", "max_tokens": 256, ...}``:
+``complete(prompt, k, max_new_tokens)`` (what every task uses: flag
+tuning in ``predict``, disassembly, emulation of opt) posts
+``{"model", "prompt", "max_tokens", ...}``, ``max_tokens`` being
+``max_new_tokens`` or the engine's ``max_tokens`` (256, enough for a
+flag-tuning answer):
 
-* k=1: ``"temperature": 0, "n": 1`` — greedy, as the paper evaluates.
+* k=1: ``"temperature": 0, "n": 1`` — greedy, as the paper evaluates; the
+  answer scores 1.
 * k>1: ``"temperature": 0.7, "n": k, "seed": SEED``. Temperature 0 with
   ``n>1`` gives k identical answers from most servers, and ``best_of`` (which
   would rank sampled answers) is gone from OpenAI's API and from vLLM's V1
   engine, so k>1 samples; the fixed seed (``set_seed``) keeps it repeatable
-  on servers that honour it. The answers are parsed and checked
-  (:func:`passlm.engine.prompts.answers_to_candidates`), and ranked by how
-  many of the k samples gave the same pipeline (score = that share), ties in
+  on servers that honour it. The k answers, repeats included, are ranked by
+  how many of the k samples are the same text (score = that share), ties in
   the order the server returned them.
+
+``predict`` parses and checks those answers
+(:func:`passlm.engine.prompts.answers_to_candidates`) and ranks the
+pipelines by how many of the k answers gave the same one (score = that
+share), ties in the order ``complete`` gave them. ``fit(build, text)`` is
+``build(text)``: the server's context is not known here, so nothing is cut.
 
 Only the standard library is used. Network failures, HTTP errors and
 answers that are not the expected JSON raise :class:`OpenAIEngineError`
@@ -47,7 +57,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..errors import PassLMError
 from . import Candidate, EngineSpecError, ModuleFacts
@@ -107,9 +117,10 @@ class OpenAIEngine:
     def url(self) -> str:
         return self.base_url + "/completions"
 
-    def request_body(self, ir_text: str, k: int) -> dict:
-        """The JSON predict posts for ``ir_text`` and ``k``."""
-        body: dict[str, Any] = {"prompt": flag_tuning_prompt(ir_text), "max_tokens": self.max_tokens}
+    def request_body(self, prompt: str, k: int, max_new_tokens: Optional[int] = None) -> dict:
+        """The JSON complete posts for ``prompt`` and ``k``."""
+        max_tokens = self.max_tokens if max_new_tokens is None else max_new_tokens
+        body: dict[str, Any] = {"prompt": prompt, "max_tokens": max_tokens}
         if self.model:
             body["model"] = self.model
         if k > 1:
@@ -118,13 +129,26 @@ class OpenAIEngine:
             body.update(n=1, temperature=0)
         return body
 
+    def fit(self, build: Callable[[str], str], text: str, max_new_tokens: Optional[int] = None) -> str:
+        """``build(text)``: the server's context is unknown here, nothing is cut."""
+        return build(text)
+
+    def complete(self, prompt: str, k: int, max_new_tokens: Optional[int] = None) -> list[tuple[str, float]]:
+        """The k answers (text, score) to ``prompt``, best first; see the module docstring."""
+        if k <= 0:
+            return []
+        answers = self._texts(self._post(self.request_body(prompt, k, max_new_tokens)))
+        votes = Counter(answers)
+        ranked = sorted(answers, key=lambda answer: -votes[answer])  # stable: ties keep server order
+        return [(answer, votes[answer] / len(answers)) for answer in ranked]
+
     def predict(self, ir_text: str, k: int, facts: Optional[ModuleFacts] = None) -> list[Candidate]:
         if k <= 0:
             return []
-        answers = self._texts(self._post(self.request_body(ir_text, k)))
-        candidates = answers_to_candidates(answers)  # checked, repeats dropped, server order
+        answers = [text for text, _ in self.complete(self.fit(flag_tuning_prompt, ir_text), k)]
+        candidates = answers_to_candidates(answers)  # checked, repeats dropped, in complete's order
         votes = Counter(parse_pipeline_answer(answer) for answer in answers)
-        ranked = sorted(candidates, key=lambda c: -votes[c.pipeline])  # stable: ties keep server order
+        ranked = sorted(candidates, key=lambda c: -votes[c.pipeline])  # stable: ties keep that order
         return [Candidate(c.pipeline, votes[c.pipeline] / len(answers)) for c in ranked[:k]]
 
     # -------------------------------------------------------------- HTTP

@@ -3,6 +3,8 @@
     passlm eval SUITE [--engine SPEC] [-k N] [--tuned DB] [--json OUT]
                       [--report DIR] [--seed S] [--jobs 2] [--timeout 60]
     passlm eval --replay OUT.json [--jobs N] [--json OUT2] [--report DIR]
+    passlm eval --task disasm PAIRS.jsonl [--engine model:DIR] [-k N] [--limit N] [--json OUT]
+    passlm eval SUITE --perplexity [--engine model:default]     (or PAIRS.jsonl --task disasm --perplexity)
 
 ``register(subparsers)`` adds the subcommand to passlm's parser;
 ``main(argv)`` runs it alone (``python -m passlm.eval ...``).
@@ -29,7 +31,13 @@ autotuner's best (--tuned). Prints a table and the improvement over -Oz
 plots, --replay re-runs a recorded evaluation and lists what differs.
 
 SUITE is a directory of .ll/.bc/.c files, one such file, or DB:SPLIT (the
-modules of a corpus store in that split, e.g. corpus.db:test)."""
+modules of a corpus store in that split, e.g. corpus.db:test).
+
+--task disasm evaluates disassembly on held-out (assembly, IR) pairs from
+`passlm data pairs` (SUITE is the pairs file): round-trip rate of the first
+candidate and of the best of k, exact match and BLEU. --perplexity prints
+the held-out perplexity of the engine's model instead: on the suite's IR for
+a pipeline model, on the pairs' assembly and IR for a disassembly model."""
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -56,6 +64,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="time allowed for one evaluation (default 60)")
     parser.add_argument("--replay", metavar="OUT.json",
                         help="re-run a recorded evaluation and say whether every number reproduces")
+    parser.add_argument("--task", choices=("pipeline", "disasm"), default="pipeline",
+                        help="pipeline (default): object sizes; disasm: lifting held-out pairs (SUITE = pairs file)")
+    parser.add_argument("--perplexity", action="store_true", help="the held-out perplexity of the engine's model")
+    parser.add_argument("--limit", type=int, metavar="N", help="the first N modules or pairs only")
 
 
 def _progress():
@@ -117,6 +129,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return _replay(args, command, show, done)
     if args.suite is None:
         raise EvalError("a SUITE (directory, file or DB:split) or --replay OUT.json is required")
+    if args.task == "disasm" or args.perplexity:
+        return _text_task(args, show, done)
     settings = Settings(engine=args.engine or os.environ.get("PASSLM_ENGINE") or DEFAULT_ENGINE,
                         k=4 if args.k is None else args.k, seed=args.seed or 0, tuned=args.tuned,
                         jobs=args.jobs or 2, timeout=args.timeout or 60.0)
@@ -132,6 +146,47 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     print(format_terminal(doc))
     _outputs(doc, args)
+    return 0
+
+
+def _text_task(args: argparse.Namespace, show, done) -> int:
+    """--task disasm and --perplexity: the text tasks' numbers (passlm.eval.text_eval)."""
+    from ..engine import DEFAULT_ENGINE
+    from . import text_eval
+    from .suite import EvalError
+
+    limit = slice(None, args.limit)
+    if args.task == "disasm":
+        from ..disasm.pairs import read_pairs
+
+        engine = args.engine or "model:disasm"
+        pairs = read_pairs(args.suite)[limit]
+        try:
+            if args.perplexity:
+                doc = text_eval.disasm_model_perplexity(engine, pairs)
+            else:
+                doc = text_eval.eval_disasm(pairs, engine, 4 if args.k is None else args.k, progress=show)
+        finally:
+            done()
+        if args.perplexity:
+            print(f"perplexity of {engine} on {doc['pairs']} held-out pairs: assembly {doc['asm']:.3f} "
+                  f"({doc['asm_tokens']} tokens), IR given the assembly {doc['ir']:.3f} ({doc['ir_tokens']} tokens)")
+        else:
+            print(text_eval.format_disasm(doc))
+    else:
+        engine = args.engine or os.environ.get("PASSLM_ENGINE") or DEFAULT_ENGINE
+        if not engine.startswith("model:"):
+            raise EvalError(f"--perplexity needs a passlm model engine (model:default or model:DIR), not '{engine}'")
+        from .suite import load_suite
+        from .. import Module
+
+        texts = [Module.from_string(m.bitcode, m.name).to_text() for m in list(load_suite(args.suite))[limit]]
+        doc = text_eval.pipeline_model_perplexity(engine, texts)
+        print(f"perplexity of {engine} on the IR of {doc['modules']} modules: {doc['ir']:.3f} "
+              f"({doc['tokens']} tokens, condensed as in prediction)")
+    if args.json:
+        write_json(doc, args.json)
+        print(f"wrote {args.json}")
     return 0
 
 

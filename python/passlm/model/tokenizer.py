@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 BOS, EOS, PAD, ANSWER, CUT = "<s>", "</s>", "<pad>", "<answer>", "<cut>"
-SPECIAL_TOKENS = (BOS, EOS, PAD, ANSWER, CUT)
 
 
 def pass_token(element: str) -> str:
@@ -35,20 +34,24 @@ def is_pass_token(token: str) -> bool:
     return token.startswith("<|") and token.endswith("|>")
 
 
-def train_tokenizer(texts: Iterable[str], elements: Sequence[str], vocab_size: int = 4096):
-    """A ``PreTrainedTokenizerFast`` trained on ``texts`` (normalized IR)."""
+def train_tokenizer(texts: Iterable[str], elements: Sequence[str], vocab_size: int = 4096,
+                    markers: Sequence[str] = (ANSWER, CUT)):
+    """A ``PreTrainedTokenizerFast`` trained on ``texts`` (normalized IR; or any
+    text), with ``<s>``, ``</s>``, ``<pad>``, the ``markers`` and one token per
+    pipeline element of ``elements``."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS),
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=[BOS, EOS, PAD, *markers],
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
     tokenizer.train_from_iterator(texts, trainer=trainer)
     wrapped = PreTrainedTokenizerFast(tokenizer_object=tokenizer, bos_token=BOS, eos_token=EOS, pad_token=PAD,
-                                      additional_special_tokens=[ANSWER, CUT])
-    wrapped.add_tokens([pass_token(e) for e in elements], special_tokens=True)
+                                      additional_special_tokens=list(markers))
+    if elements:
+        wrapped.add_tokens([pass_token(e) for e in elements], special_tokens=True)
     return wrapped
 
 

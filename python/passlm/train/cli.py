@@ -1,6 +1,8 @@
-"""``passlm train``: a small Llama over IR, from scratch, on a label store.
+"""``passlm train``: a small Llama, from scratch: over IR to predict pipelines
+(on a label store), or over assembly to write IR (on ``passlm data pairs``).
 
     passlm train --db corpus.db --out models/mine [--epochs N] [--hidden H] ...
+    passlm train --task disasm --pairs train.jsonl --eval-pairs test.jsonl --out models/disasm
 
 Running it again with the same --out and options resumes where it stopped.
 ``register(subparsers)`` adds the subcommand; ``main(argv)`` runs it alone.
@@ -13,7 +15,9 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from .config import TrainConfig
+from .text_loop import TextTrainConfig
 from ..model.pipeline_lm import ModelConfig
+from ..model.text_lm import TextConfig
 
 DESCRIPTION = """\
 Train a small Llama-architecture model (transformers LlamaForCausalLM) from
@@ -22,16 +26,21 @@ scratch on (IR, best screened pipeline) pairs of a corpus store made by
 --engine model:OUT, its TrainConfig (train_config.json), history.jsonl and a
 checkpoint; the same command resumes an interrupted run. After every epoch,
 held-out modules are compiled with the model's candidates and the
-improvement over -Oz is printed."""
+improvement over -Oz is printed.
+
+With --task disasm it trains a disassembly model (assembly -> LLVM-IR, the
+other LLM Compiler task) on --pairs from `passlm data pairs`; after every
+epoch held-out pairs are lifted and their round-trip and exact-match rates
+printed. `passlm disasm --engine model:OUT` uses it."""
 
 # Options that set TrainConfig / ModelConfig fields directly: name -> (type, help).
 TRAIN_OPTIONS = {
     "train_split": (str, "split to train on"), "eval_split": (str, "split measured after every epoch"),
     "limit_modules": (int, "train on the first N modules only"), "epochs": (int, "passes over the data"),
     "batch_size": (int, "modules per step"), "learning_rate": (float, "peak AdamW learning rate"),
-    "vocab_size": (int, "BPE vocabulary over IR"), "eval_modules": (int, "held-out modules measured per epoch"),
+    "vocab_size": (int, "BPE vocabulary over IR"), "eval_modules": (int, "held-out modules (disasm: pairs) measured per epoch"),
     "eval_k": (int, "candidates measured per held-out module"), "oz_weight": (float, "weight of -Oz targets"),
-    "seed": (int, "seed of everything random"),
+    "seed": (int, "seed of everything random"), "limit_pairs": (int, "disasm: the first (smallest) N pairs only"),
 }
 MODEL_OPTIONS = {
     "hidden": (int, "model width"), "layers": (int, "transformer layers"), "heads": (int, "attention heads"),
@@ -48,32 +57,58 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", required=True, help="the corpus store (passlm data build / passlm tune)")
+    parser.add_argument("--task", choices=("pipeline", "disasm"), default="pipeline",
+                        help="pipeline: IR -> pass pipeline (default); disasm: assembly -> IR")
+    parser.add_argument("--db", help="the corpus store (passlm data build / passlm tune); task pipeline")
+    parser.add_argument("--pairs", help="training pairs (passlm data pairs); task disasm")
+    parser.add_argument("--eval-pairs", help="held-out pairs lifted after every epoch; task disasm")
     parser.add_argument("--out", required=True, help="the model directory to write (or resume)")
-    defaults, model_defaults = TrainConfig(), ModelConfig()
+    defaults = TrainConfig()
     for name, (kind, text) in TRAIN_OPTIONS.items():
-        parser.add_argument("--" + name.replace("_", "-"), type=kind, default=getattr(defaults, name),
-                            help=f"{text} (default {getattr(defaults, name)})")
+        parser.add_argument("--" + name.replace("_", "-"), type=kind, default=None,
+                            help=f"{text} (default {getattr(defaults, name, '-')})")
     for name, (kind, text) in MODEL_OPTIONS.items():
-        parser.add_argument("--" + name, type=kind, default=getattr(model_defaults, name),
-                            help=f"{text} (default {getattr(model_defaults, name)})")
+        parser.add_argument("--" + name, type=kind, default=None,
+                            help=f"{text} (default {getattr(ModelConfig(), name)}; disasm {getattr(TextConfig(), name)})")
     parser.add_argument("--no-eval", action="store_true", help="skip the held-out measurement")
 
 
+def _given(args, names, config) -> dict:
+    """The options given on the command line that ``config`` has, as its fields."""
+    return {n: getattr(args, n) for n in names if getattr(args, n) is not None and hasattr(config, n)}
+
+
 def config_from_args(args) -> TrainConfig:
-    model = ModelConfig(**{name: getattr(args, name) for name in MODEL_OPTIONS})
-    return TrainConfig(db=str(Path(args.db).resolve()), model=model,
-                       **{name: getattr(args, name) for name in TRAIN_OPTIONS})
+    model = ModelConfig(**_given(args, MODEL_OPTIONS, ModelConfig()))
+    return TrainConfig(db=str(Path(args.db).resolve()), model=model, **_given(args, TRAIN_OPTIONS, TrainConfig()))
+
+
+def text_config_from_args(args) -> TextTrainConfig:
+    model = TextConfig(**_given(args, MODEL_OPTIONS, TextConfig()))
+    counts = {"eval_pairs": args.eval_modules} if args.eval_modules is not None else {}
+    return TextTrainConfig(pairs=str(Path(args.pairs).resolve()), **counts,
+                           eval_pairs_file=str(Path(args.eval_pairs).resolve()) if args.eval_pairs else "",
+                           model=model, **_given(args, TRAIN_OPTIONS, TextTrainConfig()))
 
 
 def cmd_train(args) -> int:
     from .loop import train
+    from .text_loop import train_text
 
-    if not Path(args.db).is_file():
-        print(f"passlm: error: {args.db}: no such store", file=sys.stderr)
+    source = args.db if args.task == "pipeline" else args.pairs
+    if not source:
+        print(f"passlm: error: --task {args.task} needs {'--db' if args.task == 'pipeline' else '--pairs'}",
+              file=sys.stderr)
         return 1
+    for path in filter(None, (source, args.eval_pairs if args.task == "disasm" else None)):
+        if not Path(path).is_file():
+            print(f"passlm: error: {path}: no such file", file=sys.stderr)
+            return 1
     try:
-        history = train(config_from_args(args), args.out, evaluate=not args.no_eval)
+        if args.task == "pipeline":
+            history = train(config_from_args(args), args.out, evaluate=not args.no_eval)
+        else:
+            history = train_text(text_config_from_args(args), args.out, evaluate=not args.no_eval)
     except ValueError as e:
         print(f"passlm: error: {e}", file=sys.stderr)
         return 1

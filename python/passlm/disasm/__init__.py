@@ -1,0 +1,1 @@
+"""Assembly to LLVM-IR: data pairs, lifting with round-trip verification."""
