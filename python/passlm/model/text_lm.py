@@ -137,6 +137,10 @@ class TextLM:
         if room < 8:
             raise ValueError(f"the assembly is {len(source)} tokens: no room for an answer in the model's "
                              f"context of {self.config.context}")
+        # IR is about 2.3 times as long as its assembly (median over the corpus's
+        # pairs): an answer 4 times as long plus the module's boilerplate has
+        # gone astray, and stopping it saves minutes of decoding.
+        room = min(room, 4 * len(source) + 320)
         inputs = torch.tensor([source], device=self.model.device)
         search = dict(num_beams=k, num_return_sequences=k, length_penalty=0.0, early_stopping=True) if k > 1 else {}
         with torch.no_grad():
