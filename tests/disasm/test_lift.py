@@ -65,7 +65,7 @@ def run_cli(capsys, *argv):
 def test_command_errors(tmp_path, capsys):
     bad = tmp_path / "bad.s"
     bad.write_text("f:\n  movq %rdi, %rax\n  frobnicate %eax\n")
-    code, _, err = run_cli(capsys, tmp_path / "missing.s")
+    code, _, err = run_cli(capsys, tmp_path / "missing.s", "--engine", "fixed:default<Oz>")
     assert code == 1 and err.startswith("passlm: error: ") and "missing.s" in err
     code, _, err = run_cli(capsys, bad, "--engine", "fixed:default<Oz>")
     assert code == 1 and err == f"passlm: error: {bad}:3:3: invalid instruction mnemonic 'frobnicate'\n"
@@ -73,10 +73,12 @@ def test_command_errors(tmp_path, capsys):
     good.write_text(compile_ir(ADD))
     code, _, err = run_cli(capsys, good, "--engine", "fixed:default<Oz>")
     assert code == 1 and "cannot disassemble" in err
-    code, _, err = run_cli(capsys, good, "--triple", "nosuch-cpu")
+    code, _, err = run_cli(capsys, good, "--engine", "fixed:default<Oz>", "--triple", "nosuch-cpu")
     assert code == 1 and "unknown target triple" in err
     code, _, err = run_cli(capsys, good, "--engine", f"model:{tmp_path}")
     assert code == 1 and "not a disassembly model" in err
+    with pytest.raises(ValueError, match="needs an engine"):
+        lift_assembly(compile_ir(ADD))
 
 
 def test_command_lifts_with_a_model(tmp_path, capsys, tiny_disasm_model):

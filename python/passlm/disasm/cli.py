@@ -29,9 +29,9 @@ def register(sub) -> None:
                      "first that gives exactly the input back (verified), else the closest one, marked "
                      "NOT VERIFIED."))
     parser.add_argument("file", metavar="FILE.s")
-    parser.add_argument("--engine", default="model:disasm", metavar="SPEC",
-                        help="model:DIR (passlm train --task disasm), llm-compiler:DIR or openai:URL "
-                             "(default model:disasm, the model shipped with passlm, if any)")
+    parser.add_argument("--engine", required=True, metavar="SPEC",
+                        help="model:DIR (a model of passlm train --task disasm; none is shipped), "
+                             "llm-compiler:DIR or openai:URL (LLM Compiler's disassembly prompt)")
     parser.add_argument("-k", type=int, default=4, metavar="N", help="candidates asked of the engine (default 4)")
     parser.add_argument("--triple", default=DEFAULT_TRIPLE, help=f"target of the assembly (default {DEFAULT_TRIPLE})")
     parser.add_argument("--llc-args", default=" ".join(DEFAULT_LLC_ARGS),

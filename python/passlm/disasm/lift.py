@@ -11,9 +11,10 @@ closest one, marked NOT verified, closeness being the BLEU of its recompiled
 assembly against the input (0 when llc rejects it).
 
 Engines (``--engine``): ``model:DIR`` a disassembly model ``passlm train
---task disasm`` wrote (``model:disasm`` is the one shipped, if any);
-``llm-compiler:DIR`` and ``openai:URL`` with LLM Compiler's exact
-disassembly prompt (``passlm.engine.prompts.disassembly_prompt``).
+--task disasm`` wrote (none is shipped: the one trained here does not
+round-trip yet, see the README); ``llm-compiler:DIR`` and ``openai:URL`` with
+LLM Compiler's exact disassembly prompt
+(``passlm.engine.prompts.disassembly_prompt``).
 
 The input is checked first with llvm-mc-19 for the triple: assembly that does
 not assemble, or a triple LLVM does not know, is a ``ValueError`` naming the
@@ -24,14 +25,12 @@ from __future__ import annotations
 import re
 import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional, Sequence
 
-from ..eval.textmetrics import DEFAULT_LLC_ARGS, comment_marker, compile_ir, corpus_bleu, normalize_asm
+from ..eval.textmetrics import DEFAULT_LLC_ARGS, comment_marker, corpus_bleu, normalize_asm
 from ..paths import llvm_tool
 
 DEFAULT_TRIPLE = "x86_64-pc-linux-gnu"
-SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "models" / "disasm"
 
 
 @dataclass
@@ -98,11 +97,9 @@ def propose(asm: str, engine_spec: str, k: int) -> list[tuple[str, float]]:
     if kind == "model":
         from ..model.text_lm import TextLM, is_text_model
 
-        directory = SHIPPED_MODEL if argument == "disasm" else Path(argument)
-        if not is_text_model(directory):
-            raise EngineSpecError(f"{engine_spec}: not a disassembly model (passlm train --task disasm makes one)"
-                                  + ("; none is shipped with this passlm" if argument == "disasm" else ""))
-        return TextLM.load(directory).lift(asm, k)
+        if not is_text_model(argument):
+            raise EngineSpecError(f"{engine_spec}: not a disassembly model (passlm train --task disasm makes one)")
+        return TextLM.load(argument).lift(asm, k)
     if kind in ("llm-compiler", "openai"):
         from ..engine import make_engine
         from .propose import propose_ir
@@ -111,11 +108,15 @@ def propose(asm: str, engine_spec: str, k: int) -> list[tuple[str, float]]:
     raise EngineSpecError(f"engine '{engine_spec}' cannot disassemble (model:DIR, llm-compiler:DIR or openai:URL can)")
 
 
-def lift_assembly(asm: str, engine: str = "model:disasm", k: int = 4, triple: str = DEFAULT_TRIPLE,
+def lift_assembly(asm: str, engine: Optional[str] = None, k: int = 4, triple: str = DEFAULT_TRIPLE,
                   llc_args: Sequence[str] = DEFAULT_LLC_ARGS, name: str = "<assembly>",
                   candidates: Optional[list[tuple[str, float]]] = None) -> Lifted:
     """Lift ``asm`` (see the module doc); ``candidates`` skips the engine (for checking given IRs)."""
     check_assembly(asm, triple, name)
+    if candidates is None and not engine:
+        from ..engine import EngineSpecError
+
+        raise EngineSpecError("lifting needs an engine: model:DIR, llm-compiler:DIR or openai:URL")
     proposed = candidates if candidates is not None else propose(asm, engine, k)
     checked = []
     for ir, score in proposed:

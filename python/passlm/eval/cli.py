@@ -159,7 +159,10 @@ def _text_task(args: argparse.Namespace, show, done) -> int:
     if args.task == "disasm":
         from ..disasm.pairs import read_pairs
 
-        engine = args.engine or "model:disasm"
+        engine = args.engine
+        if not engine:
+            raise EvalError("--task disasm needs --engine (model:DIR of passlm train --task disasm, "
+                            "llm-compiler:DIR or openai:URL)")
         pairs = read_pairs(args.suite)[limit]
         try:
             if args.perplexity:

@@ -71,7 +71,7 @@ def format_disasm(doc: dict) -> str:
         f"  round trip, best of {k}:      {100 * doc[f'round_trip_best_of_{k}']:.1f} %",
         f"  exact match, first:          {100 * doc['exact_match_top1']:.1f} %",
         f"  BLEU of first IR:            {doc['bleu_top1_ir']:.3f}",
-        f"  (LLM Compiler 13B on MiBench: 45 % round trip, 14 % exact match)",
+        "  (LLM Compiler 13B on MiBench: 45 % round trip, 14 % exact match)",
     ])
 
 
@@ -97,12 +97,9 @@ def pipeline_model_perplexity(spec: str, ir_texts: Sequence[str]) -> dict:
 
 def disasm_model_perplexity(spec: str, pairs: Sequence) -> dict:
     """Perplexity of a disassembly model over the assembly and over the IR of held-out pairs."""
-    from ..disasm.lift import SHIPPED_MODEL
     from ..model.text_lm import TextLM
-    from pathlib import Path
 
-    argument = spec.partition(":")[2]
-    lm = TextLM.load(SHIPPED_MODEL if argument == "disasm" else Path(argument))
+    lm = TextLM.load(spec.partition(":")[2])
     asm_loss = asm_tokens = ir_loss = ir_tokens = 0
     used = 0
     for pair in pairs:
