@@ -42,12 +42,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .engine import EngineSpecError, make_engine
+from .engine import COMPLETION_ENGINES, EngineSpecError, make_engine
 from .engine.llm_compiler import CODE_MAX_NEW_TOKENS
 from .engine.prompts import emulation_prompt, parse_code_answer
 
-#: The engine kinds that answer LLM Compiler's prompts (they have ``fit`` and ``complete``).
-COMPLETION_ENGINES = ("llm-compiler", "openai")
 ENGINE_ENV = "PASSLM_ENGINE"
 _BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")  # raw bitcode, bitcode wrapper
 

@@ -91,7 +91,7 @@ def check_candidate(ir: str, asm: str, llc_args: Sequence[str], triple: str) -> 
 
 def propose(asm: str, engine_spec: str, k: int) -> list[tuple[str, float]]:
     """The engine's k candidate IRs for ``asm``, best first."""
-    from ..engine import EngineSpecError
+    from ..engine import COMPLETION_ENGINES, EngineSpecError
 
     kind, _, argument = engine_spec.partition(":")
     if kind == "model":
@@ -100,7 +100,7 @@ def propose(asm: str, engine_spec: str, k: int) -> list[tuple[str, float]]:
         if not is_text_model(argument):
             raise EngineSpecError(f"{engine_spec}: not a disassembly model (passlm train --task disasm makes one)")
         return TextLM.load(argument).lift(asm, k)
-    if kind in ("llm-compiler", "openai"):
+    if kind in COMPLETION_ENGINES:
         from ..engine import make_engine
         from .propose import propose_ir
 

@@ -57,6 +57,11 @@ class Engine(Protocol):
     def predict(self, ir_text: str, k: int, facts: Optional[ModuleFacts] = None) -> list[Candidate]: ...
 
 
+#: The engine kinds that answer LLM Compiler's prompts (``fit`` and ``complete``):
+#: what disassembly and emulation can ask.
+COMPLETION_ENGINES = ("llm-compiler", "openai")
+
+
 class EngineSpecError(ValueError):
     """An engine spec that names no engine, or names one wrongly."""
 
