@@ -80,6 +80,28 @@ def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+def new_llama(llama_config, seed: int):
+    """A freshly initialized ``LlamaForCausalLM`` (seeded)."""
+    import torch
+    from transformers import LlamaForCausalLM
+
+    quiet_transformers()
+    torch.manual_seed(seed)
+    return LlamaForCausalLM(llama_config)
+
+
+def save_model(model, tokenizer, directory: str | Path, format_name: str, config) -> None:
+    """A model directory: safetensors weights, the tokenizer and ``passlm.json``
+    (the format, the dataclass ``config`` and the parameter count)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(directory, safe_serialization=True)
+    tokenizer.save_pretrained(directory)
+    meta = {"format": format_name, "version": 1, "config": asdict(config),
+            "parameters": sum(p.numel() for p in model.parameters())}
+    (directory / META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
+
+
 def describe(directory: str | Path) -> str:
     """One line about a model directory, without loading it (no torch)."""
     directory = Path(directory)
@@ -114,21 +136,11 @@ class PipelineLM:
 
     @classmethod
     def create(cls, tokenizer, config: ModelConfig, seed: int = 0) -> "PipelineLM":
-        import torch
-        from transformers import LlamaForCausalLM
-
-        quiet_transformers()
-        torch.manual_seed(seed)
         config.vocab_size = len(tokenizer)
-        return cls(LlamaForCausalLM(config.llama_config(tokenizer)), tokenizer, config)
+        return cls(new_llama(config.llama_config(tokenizer), seed), tokenizer, config)
 
     def save(self, directory: str | Path) -> None:
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        self.model.save_pretrained(directory, safe_serialization=True)
-        self.tokenizer.save_pretrained(directory)
-        meta = {"format": FORMAT, "version": 1, "config": asdict(self.config), "parameters": self.parameters()}
-        (directory / META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
+        save_model(self.model, self.tokenizer, directory, FORMAT, self.config)
 
     @classmethod
     def load(cls, directory: str | Path, device: Optional[str] = None) -> "PipelineLM":

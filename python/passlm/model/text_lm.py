@@ -21,15 +21,14 @@ format ``passlm-text-model``).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .pipeline_lm import default_device, quiet_transformers
+from .pipeline_lm import META_FILE, default_device, new_llama, quiet_transformers, save_model
 from .tokenizer import BOS, EOS, PAD, load_tokenizer, train_tokenizer
 
 IR_MARK = "<ir>"
-META_FILE = "passlm.json"
 FORMAT = "passlm-text-model"
 
 
@@ -74,22 +73,11 @@ class TextLM:
 
     @classmethod
     def create(cls, tokenizer, config: TextConfig, seed: int = 0) -> "TextLM":
-        import torch
-        from transformers import LlamaForCausalLM
-
-        quiet_transformers()
-        torch.manual_seed(seed)
         config.vocab_size = len(tokenizer)
-        return cls(LlamaForCausalLM(config.llama_config(tokenizer)), tokenizer, config)
+        return cls(new_llama(config.llama_config(tokenizer), seed), tokenizer, config)
 
     def save(self, directory: str | Path) -> None:
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        self.model.save_pretrained(directory, safe_serialization=True)
-        self.tokenizer.save_pretrained(directory)
-        parameters = sum(p.numel() for p in self.model.parameters())
-        meta = {"format": FORMAT, "version": 1, "config": asdict(self.config), "parameters": parameters}
-        (directory / META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
+        save_model(self.model, self.tokenizer, directory, FORMAT, self.config)
 
     @classmethod
     def load(cls, directory: str | Path, device: Optional[str] = None) -> "TextLM":

@@ -158,62 +158,47 @@ def answer_ids(tokenizer, pipeline: str) -> list[int]:
     return tokenizer.convert_tokens_to_ids([pass_token(e) for e in split_elements(pipeline)] + [EOS])
 
 
-def train(config: TrainConfig, out: str | Path, evaluate: bool = True) -> list[dict]:
-    """Trains (or resumes) into ``out``; returns the per-epoch history."""
-    import torch
-    from tqdm import tqdm
-
-    from ..model.pipeline_lm import PipelineLM, default_device
-    from ..model.tokenizer import pass_token_ids
-
-    out = Path(out)
+def start_run(config, out: Path, load) -> None:
+    """Refuse a run folder that holds another configuration (``load(out)``
+    reads it); save this one. More (or fewer) epochs may be asked of a run to resume."""
     out.mkdir(parents=True, exist_ok=True)
     if (out / "train_config.json").is_file():
-        saved = TrainConfig.load(out)
-        saved.epochs = config.epochs  # more (or fewer) epochs may be asked of a run to resume
+        saved = load(out)
+        saved.epochs = config.epochs
         if saved != config:
             raise ValueError(f"{out}: holds a run with another configuration (train_config.json); "
                              "use a new --out, or the same options to resume")
     config.save(out)
-    torch.manual_seed(config.seed)
-    store = Store(config.db)
-    train_modules = store.module_hashes(split=config.train_split)
-    if config.limit_modules:
-        train_modules = train_modules[:config.limit_modules]
-    if not train_modules:
-        raise ValueError(f"{config.db}: no modules in split '{config.train_split}'")
-    tokenizer = _tokenizer(config, out, store, train_modules)
-    known = set(pass_token_ids(tokenizer).values())
-    examples = [e for e in best_screened(store, train_modules)
-                if all(t in known for p in e.targets for t in split_elements(p))]
-    _log(f"{len(examples)} training examples; {sum(e.targets != (OZ,) for e in examples)} better than -Oz")
 
-    device = default_device()
-    checkpoint = out / CHECKPOINT
+
+def resume_or_create(checkpoint: Path, load, create, device):
+    """(model, state): the checkpoint's when there is one (``load(dir, device)``), else ``create()``."""
     if (checkpoint / "state.json").is_file():
-        lm = PipelineLM.load(checkpoint, device)
+        lm = load(checkpoint, device)
         state = json.loads((checkpoint / "state.json").read_text())
         _log(f"resuming at epoch {state['epoch'] + 1}, step {state['step']}")
-    else:
-        lm = PipelineLM.create(tokenizer, config.model, config.seed)
-        lm.model.to(device)
-        state = {"epoch": 0, "step": 0, "batch": 0}
-    encoded = _encoded(out, config.train_split, store, [e.module for e in examples], lm.encode)
-    eval_modules = _eval_modules(store, config)
-    eval_encoded = _encoded(out, config.eval_split, store, eval_modules, lm.encode) if evaluate else {}
+        return lm, state
+    lm = create()
+    lm.model.to(device)
+    return lm, {"epoch": 0, "step": 0, "batch": 0}
 
-    optimizer = torch.optim.AdamW(lm.model.parameters(), lr=config.learning_rate,
-                                  weight_decay=config.weight_decay)
+
+def run_epochs(lm, config, out: Path, state: dict, steps_per_epoch: int, epoch_plan, measure_epoch) -> list[dict]:
+    """The epochs left of a run, resumable batch for batch: ``epoch_plan(epoch)``
+    gives (batches, tensors) with ``tensors(batch) -> (inputs, mask, weights)``;
+    ``measure_epoch()`` gives the held-out figures of the epoch's history line."""
+    import torch
+    from tqdm import tqdm
+
+    checkpoint = out / CHECKPOINT
+    optimizer = torch.optim.AdamW(lm.model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     if state["step"]:
         _load_optimizer(optimizer, checkpoint, state)
-    lengths = [len(encoded[e.module]) for e in examples]
-    per_epoch = len(batches(range(len(examples)), lengths, config.batch_size, 0, config.seed))
-    total = per_epoch * config.epochs
+    total = steps_per_epoch * config.epochs
     history = _read_history(out)
     while state["epoch"] < config.epochs:
         epoch = state["epoch"]
-        targets = draw_targets(examples, epoch, config.seed)
-        plan = batches(range(len(examples)), lengths, config.batch_size, epoch, config.seed)
+        plan, tensors = epoch_plan(epoch)
         lm.model.train()
         losses = []
         bar = tqdm(plan, initial=state["batch"], total=len(plan), desc=f"epoch {epoch + 1}/{config.epochs}",
@@ -221,9 +206,7 @@ def train(config: TrainConfig, out: str | Path, evaluate: bool = True) -> list[d
         for number, batch in enumerate(plan):
             if number < state["batch"]:
                 continue  # done before a resume
-            items = [(encoded[examples[i].module], answer_ids(tokenizer, targets[i]),
-                      config.oz_weight if targets[i] == OZ else 1.0) for i in batch]
-            inputs, mask, weights = _batch_tensors(items, lm.pad_id, config, device)
+            inputs, mask, weights = tensors(batch)
             for group in optimizer.param_groups:
                 group["lr"] = _learning_rate(config, state["step"], total)
             loss = _loss(lm.model, inputs, mask, weights)
@@ -241,9 +224,7 @@ def train(config: TrainConfig, out: str | Path, evaluate: bool = True) -> list[d
         bar.close()
         lm.model.eval()
         record = {"epoch": epoch + 1, "step": state["step"], "loss": sum(losses) / max(1, len(losses)),
-                  "time": time.time()}
-        if evaluate and eval_encoded:
-            record.update(measure(lm, store, eval_modules, eval_encoded, config.eval_k))
+                  "time": time.time(), **measure_epoch()}
         history.append(record)
         with open(out / "history.jsonl", "a") as f:
             f.write(json.dumps(record) + "\n")
@@ -252,6 +233,55 @@ def train(config: TrainConfig, out: str | Path, evaluate: bool = True) -> list[d
         lm.save(out)
         _save_checkpoint(lm, optimizer, state, out)
     return history
+
+
+def train(config: TrainConfig, out: str | Path, evaluate: bool = True) -> list[dict]:
+    """Trains (or resumes) into ``out``; returns the per-epoch history."""
+    import torch
+
+    from ..model.pipeline_lm import PipelineLM, default_device
+    from ..model.tokenizer import pass_token_ids
+
+    out = Path(out)
+    start_run(config, out, TrainConfig.load)
+    torch.manual_seed(config.seed)
+    store = Store(config.db)
+    train_modules = store.module_hashes(split=config.train_split)
+    if config.limit_modules:
+        train_modules = train_modules[:config.limit_modules]
+    if not train_modules:
+        raise ValueError(f"{config.db}: no modules in split '{config.train_split}'")
+    tokenizer = _tokenizer(config, out, store, train_modules)
+    known = set(pass_token_ids(tokenizer).values())
+    examples = [e for e in best_screened(store, train_modules)
+                if all(t in known for p in e.targets for t in split_elements(p))]
+    _log(f"{len(examples)} training examples; {sum(e.targets != (OZ,) for e in examples)} better than -Oz")
+
+    device = default_device()
+    lm, state = resume_or_create(out / CHECKPOINT, PipelineLM.load,
+                                 lambda: PipelineLM.create(tokenizer, config.model, config.seed), device)
+    encoded = _encoded(out, config.train_split, store, [e.module for e in examples], lm.encode)
+    eval_modules = _eval_modules(store, config)
+    eval_encoded = _encoded(out, config.eval_split, store, eval_modules, lm.encode) if evaluate else {}
+    lengths = [len(encoded[e.module]) for e in examples]
+
+    def epoch_plan(epoch: int):
+        targets = draw_targets(examples, epoch, config.seed)
+
+        def tensors(batch):
+            items = [(encoded[examples[i].module], answer_ids(tokenizer, targets[i]),
+                      config.oz_weight if targets[i] == OZ else 1.0) for i in batch]
+            return _batch_tensors(items, lm.pad_id, config, device)
+
+        return batches(range(len(examples)), lengths, config.batch_size, epoch, config.seed), tensors
+
+    def measure_epoch() -> dict:
+        if not (evaluate and eval_encoded):
+            return {}
+        return measure(lm, store, eval_modules, eval_encoded, config.eval_k)
+
+    per_epoch = len(batches(range(len(examples)), lengths, config.batch_size, 0, config.seed))
+    return run_epochs(lm, config, out, state, per_epoch, epoch_plan, measure_epoch)
 
 
 def _eval_modules(store: Store, config: TrainConfig) -> list[str]:

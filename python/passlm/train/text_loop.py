@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from ..model.text_lm import TextConfig
 from .data import batches
-from .loop import CHECKPOINT, _learning_rate, _load_optimizer, _loss, _read_history, _save_checkpoint
+from .loop import CHECKPOINT, resume_or_create, run_epochs, start_run
 
 CONFIG_FILE = "train_config.json"
 
@@ -98,21 +97,13 @@ def _tokenizer(config: TextTrainConfig, out: Path, pairs):
 def train_text(config: TextTrainConfig, out: str | Path, evaluate: bool = True) -> list[dict]:
     """Trains (or resumes) a disassembly model into ``out``; returns the per-epoch history."""
     import torch
-    from tqdm import tqdm
 
     from ..disasm.pairs import read_pairs
     from ..model.pipeline_lm import default_device
     from ..model.text_lm import TextLM
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    if (out / CONFIG_FILE).is_file():
-        saved = TextTrainConfig.load(out)
-        saved.epochs = config.epochs
-        if saved != config:
-            raise ValueError(f"{out}: holds a run with another configuration (train_config.json); "
-                             "use a new --out, or the same options to resume")
-    config.save(out)
+    start_run(config, out, TextTrainConfig.load)
     torch.manual_seed(config.seed)
     pairs = read_pairs(config.pairs)
     if config.limit_pairs:
@@ -121,15 +112,8 @@ def train_text(config: TextTrainConfig, out: str | Path, evaluate: bool = True) 
         raise ValueError(f"{config.pairs}: no pairs")
     tokenizer = _tokenizer(config, out, pairs)
     device = default_device()
-    checkpoint = out / CHECKPOINT
-    if (checkpoint / "state.json").is_file():
-        lm = TextLM.load(checkpoint, device)
-        state = json.loads((checkpoint / "state.json").read_text())
-        _log(f"resuming at epoch {state['epoch'] + 1}, step {state['step']}")
-    else:
-        lm = TextLM.create(tokenizer, config.model, config.seed)
-        lm.model.to(device)
-        state = {"epoch": 0, "step": 0, "batch": 0}
+    lm, state = resume_or_create(out / CHECKPOINT, TextLM.load,
+                                 lambda: TextLM.create(tokenizer, config.model, config.seed), device)
     encoded = [lm.pair_ids(p.asm, p.ir) for p in pairs]
     encoded = [e for e in encoded if len(e[0]) + len(e[1]) <= config.model.context]
     _log(f"{len(encoded)} of {len(pairs)} pairs fit the context of {config.model.context} tokens")
@@ -137,54 +121,17 @@ def train_text(config: TextTrainConfig, out: str | Path, evaluate: bool = True) 
         raise ValueError(f"{config.pairs}: no pair fits the context of {config.model.context} tokens "
                          "(a larger --context, or smaller pairs: passlm data pairs --max-chars)")
     held_out = read_pairs(config.eval_pairs_file)[:config.eval_pairs] if evaluate and config.eval_pairs_file else []
-
-    optimizer = torch.optim.AdamW(lm.model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
-    if state["step"]:
-        _load_optimizer(optimizer, checkpoint, state)
     lengths = [len(s) + len(t) for s, t in encoded]
+
+    def epoch_plan(epoch: int):
+        def tensors(batch):
+            return _pair_tensors([encoded[i] for i in batch], lm.pad_id, config.asm_loss_weight, device)
+
+        return batches(range(len(encoded)), lengths, config.batch_size, epoch, config.seed), tensors
+
     per_epoch = len(batches(range(len(encoded)), lengths, config.batch_size, 0, config.seed))
-    total = per_epoch * config.epochs
-    history = _read_history(out)
-    while state["epoch"] < config.epochs:
-        epoch = state["epoch"]
-        plan = batches(range(len(encoded)), lengths, config.batch_size, epoch, config.seed)
-        lm.model.train()
-        losses = []
-        bar = tqdm(plan, initial=state["batch"], total=len(plan), desc=f"epoch {epoch + 1}/{config.epochs}",
-                   unit="batch", file=sys.stderr)
-        for number, batch in enumerate(plan):
-            if number < state["batch"]:
-                continue  # done before a resume
-            inputs, mask, weights = _pair_tensors([encoded[i] for i in batch], lm.pad_id, config.asm_loss_weight,
-                                                  device)
-            for group in optimizer.param_groups:
-                group["lr"] = _learning_rate(config, state["step"], total)
-            loss = _loss(lm.model, inputs, mask, weights)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(lm.model.parameters(), 1.0)
-            optimizer.step()
-            losses.append(loss.item())
-            state["step"] += 1
-            state["batch"] = number + 1
-            bar.update(1)
-            bar.set_postfix(loss=f"{sum(losses[-20:]) / len(losses[-20:]):.3f}")
-            if state["step"] % config.checkpoint_every == 0:
-                _save_checkpoint(lm, optimizer, state, out)
-        bar.close()
-        lm.model.eval()
-        record = {"epoch": epoch + 1, "step": state["step"], "loss": sum(losses) / max(1, len(losses)),
-                  "time": time.time()}
-        if held_out:
-            record.update(measure_lifting(lm, held_out))
-        history.append(record)
-        with open(out / "history.jsonl", "a") as f:
-            f.write(json.dumps(record) + "\n")
-        _log(json.dumps(record))
-        state = {"epoch": epoch + 1, "step": state["step"], "batch": 0}
-        lm.save(out)
-        _save_checkpoint(lm, optimizer, state, out)
-    return history
+    return run_epochs(lm, config, out, state, per_epoch, epoch_plan,
+                      lambda: measure_lifting(lm, held_out) if held_out else {})
 
 
 def measure_lifting(lm, pairs) -> dict:
