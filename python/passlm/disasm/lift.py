@@ -27,7 +27,7 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from ..eval.textmetrics import DEFAULT_LLC_ARGS, comment_marker, corpus_bleu, normalize_asm
+from ..eval.textmetrics import DEFAULT_LLC_ARGS, comment_marker, compile_ir_or_error, corpus_bleu, normalize_asm
 from ..paths import llvm_tool
 
 DEFAULT_TRIPLE = "x86_64-pc-linux-gnu"
@@ -79,13 +79,11 @@ def check_assembly(asm: str, triple: str = DEFAULT_TRIPLE, name: str = "<assembl
 def check_candidate(ir: str, asm: str, llc_args: Sequence[str], triple: str) -> Checked:
     """Round trip of one candidate (the score is filled in by the caller)."""
     args = list(llc_args) + ([f"-mtriple={triple}"] if triple and not any("mtriple" in a for a in llc_args) else [])
-    done = subprocess.run([llvm_tool("llc"), *args, "-", "-o", "-"], input=ir, capture_output=True, text=True,
-                          timeout=120)
-    if done.returncode != 0:
-        lines = [line for line in done.stderr.splitlines() if "error" in line] or done.stderr.splitlines() or [""]
-        return Checked(ir, 0.0, error=lines[0].strip())
+    compiled, error = compile_ir_or_error(ir, args)
+    if compiled is None:
+        return Checked(ir, 0.0, error=error)
     marker = comment_marker(triple)
-    got, want = normalize_asm(done.stdout, marker), normalize_asm(asm, marker)
+    got, want = normalize_asm(compiled, marker), normalize_asm(asm, marker)
     return Checked(ir, 0.0, round_trips=got == want, bleu=corpus_bleu(["\n".join(got)], ["\n".join(want)]))
 
 

@@ -116,12 +116,21 @@ def _triple(ir: str, llc_args: Sequence[str]) -> str:
 
 def compile_ir(ir: str, llc_args: Sequence[str] = DEFAULT_LLC_ARGS, timeout: float = 120) -> Optional[str]:
     """Assembly llc-19 makes of textual IR, or None when llc fails."""
+    return compile_ir_or_error(ir, llc_args, timeout)[0]
+
+
+def compile_ir_or_error(ir: str, llc_args: Sequence[str] = DEFAULT_LLC_ARGS,
+                        timeout: float = 120) -> tuple[Optional[str], str]:
+    """(assembly, "") or (None, llc's first error line)."""
     try:
         done = subprocess.run([llvm_tool("llc"), *llc_args, "-", "-o", "-"], input=ir, capture_output=True,
                               text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return None
-    return done.stdout if done.returncode == 0 else None
+        return None, f"llc-19 took more than {timeout:g} s"
+    if done.returncode == 0:
+        return done.stdout, ""
+    lines = [line for line in done.stderr.splitlines() if "error" in line] or done.stderr.splitlines() or [""]
+    return None, lines[0].strip()
 
 
 def round_trips(predicted_ir: str, reference_asm: str, llc_args: Sequence[str] = DEFAULT_LLC_ARGS) -> bool:
