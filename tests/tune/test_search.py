@@ -193,3 +193,20 @@ def test_export_with_zero_screening_minutes_uses_cached_results_only(tmp_path):
     assert "function(sroa)\n" in (tmp_path / "l.tsv").read_text()  # function(gvn) was never screened
     with Store(db) as store:
         assert store.screening("function(gvn)") is None, done.stderr
+
+
+def test_best_is_kept_incrementally_and_equals_a_rescan():
+    # The coordinator keeps the best as results come; it must agree with the
+    # definition (smallest value, then fewest elements, then text order) on
+    # any history, failures and ties included.
+    import random
+
+    rng = random.Random(3)
+    pipelines = [",".join(rng.choice(ELEMENTS) for _ in range(rng.randint(1, 4))) for _ in range(300)]
+    history = [Evaluation("m", p, rng.choice(["ok", "ok", "ok", "crash"]), 10, rng.randint(90, 110))
+               for p in dict.fromkeys(pipelines)]
+    search = ModuleSearch("m", TuneConfig(budget=1000), ELEMENTS, history[:100])
+    for e in history[100:]:
+        search.observe(e)
+        ok = [(x.object_size, len(split_elements(x.pipeline)), x.pipeline) for x in search.seen.values() if x.ok]
+        assert search.best() == min(ok)[2]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import deque
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
@@ -58,13 +59,19 @@ class ModuleSearch:
     def __init__(self, module: str, config: TuneConfig, elements: Sequence[str], history: Iterable[Evaluation],
                  broadcast: Sequence[str] = ()):
         self.module, self.config, self.elements = module, config, list(elements)
-        self.seen: dict[str, Evaluation] = {e.pipeline: e for e in history}
+        self.seen: dict[str, Evaluation] = {}
         self.pending: set[str] = set()
+        # The best so far, as (value, length, pipeline), kept as results
+        # come: the coordinator's cost per evaluation stays constant however
+        # deep the search (rescanning ``seen`` made it quadratic in the budget).
+        self._best: Optional[tuple[int, int, str]] = None
+        for e in history:
+            self.observe(e)
         # Admission results are known (cache, best) but not spent from the budget.
         self.free = sum(e.strategy == "admission" for e in self.seen.values())
         # Seeded by where the search stands, so a resumed run goes on alike.
         self.rng = random.Random(f"{config.seed}:{module}:{len(self.seen)}")
-        self.broadcast = [p for p in broadcast if p not in self.seen]
+        self.broadcast = deque(p for p in broadcast if p not in self.seen)
         b = config.budget
         self.random_end = 1 + int(b * config.random_share)
         self.broadcast_end = self.random_end + int(b * config.broadcast_share)
@@ -91,8 +98,8 @@ class ModuleSearch:
         return value_of(e, self.config.objective) if e else None
 
     def best(self) -> Optional[str]:
-        ok = [(v, len(split_elements(p)), p) for p in self.seen if (v := self.value(p)) is not None]
-        return min(ok)[2] if ok else None
+        """The smallest result; ties go to the fewest elements, then the first in text order."""
+        return self._best[2] if self._best else None
 
     # ------------------------------------------------------------ proposing
 
@@ -108,7 +115,7 @@ class ModuleSearch:
         if self.spent < self.random_end:
             return self._fresh(self._random, "random")
         while self.broadcast and self.spent < self.broadcast_end:
-            pipeline = self.broadcast.pop(0)
+            pipeline = self.broadcast.popleft()
             if pipeline not in self.seen and pipeline not in self.pending:
                 return self._take(pipeline, "broadcast")
         if self.spent < self.local_end:
@@ -174,7 +181,14 @@ class ModuleSearch:
 
     def observe(self, e: Evaluation) -> None:
         self.pending.discard(e.pipeline)
+        if e.pipeline in self.seen:
+            return
         self.seen[e.pipeline] = e
+        v = value_of(e, self.config.objective)
+        if v is not None:
+            key = (v, len(split_elements(e.pipeline)), e.pipeline)
+            if self._best is None or key < self._best:
+                self._best = key
 
 
 @dataclass
