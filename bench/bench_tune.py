@@ -26,8 +26,8 @@ from passlm import paths
 from passlm.compile import c_to_ir
 from passlm.store import Provenance, Store
 from passlm.tune.search import TuneConfig, tune
-from passlm.tune.space import candidate_elements
-from passlm.tune.workers import Job, WorkerPool
+from passlm.pipelines.space import candidate_elements
+from passlm.pipelines.workers import Job, WorkerPool
 
 from bench_core import subprocess_size  # the same opt | llc | llvm-size chain
 

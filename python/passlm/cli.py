@@ -32,10 +32,10 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from typing import List, Optional, Sequence, Tuple
 
+from .defaults import OZ
 from .errors import PassLMError
 
 PROG = "passlm"
-OZ = "default<Oz>"
 
 #: Errors that come from what the user gave us (missing or unreadable files,
 #: IR that does not parse or verify, pipelines LLVM rejects, sources clang
@@ -73,7 +73,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     from passlm import paths
     from passlm.engine import DEFAULT_ENGINE
     from passlm.engine.model import DEFAULT_MODEL_DIR
-    from passlm.model.pipeline_lm import describe
+    from passlm.model.llama import describe
 
     torch = _version("torch")
     plugin = paths.plugin_path()

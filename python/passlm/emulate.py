@@ -184,7 +184,7 @@ def actual(ir_text: str, passes: str, *, name: str = "<input>") -> Emulation:
 
 def compare_ir(predicted: str, real: str) -> IRComparison:
     """Exact match and BLEU of a predicted IR against the real one."""
-    from .eval.textmetrics import corpus_bleu, exact_match
+    from .textmetrics import corpus_bleu, exact_match
 
     return IRComparison(exact_match(predicted, real), corpus_bleu([predicted], [real]))
 

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
 
-OZ = "default<Oz>"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS modules (

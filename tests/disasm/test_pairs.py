@@ -22,7 +22,7 @@ from passlm.disasm.pairs import (
     sort_key,
     write_pairs,
 )
-from passlm.eval.textmetrics import round_trips
+from passlm.llc import round_trips
 from passlm.store import Provenance, Store
 
 TRIPLE = 'target triple = "x86_64-pc-linux-gnu"\n'

@@ -11,7 +11,8 @@ import pytest
 from passlm.engine import Candidate, EngineSpecError, make_engine
 from passlm.engine.coreset import Coreset, CoresetError, Step, build_coreset
 from passlm.engine.coreset_cli import main, register
-from passlm.store import OZ, Evaluation, Provenance, Store
+from passlm.defaults import OZ
+from passlm.store import Evaluation, Provenance, Store
 
 A = "function(gvn)"                       # halves m1
 B = "function(sroa),function(dse)"        # -10% on m2, m3, m4

@@ -11,7 +11,7 @@ import passlm
 from passlm.compile import c_to_ir
 from passlm.engine import Candidate, EngineSpecError, make_engine
 from passlm.engine.model import DEFAULT_MODEL_DIR
-from passlm.tune.space import is_deterministic
+from passlm.pipelines.space import is_deterministic
 from support import REPO
 
 

@@ -12,7 +12,7 @@ from passlm.eval.run import Prediction, aggregate, build_row, seed_everything
 from passlm.eval.suite import SuiteModule
 from passlm.store import Evaluation
 
-OZ = "default<Oz>"
+from passlm.defaults import OZ
 
 
 def make_row(name, oz, candidates, tuned=None, prediction_status="ok", oz_status="ok"):

@@ -12,7 +12,7 @@ import pytest
 import passlm
 from passlm.store import Evaluation, Provenance, Store
 
-OZ = "default<Oz>"
+from passlm.defaults import OZ
 TOP1, SECOND = "mem2reg,gvn,simplifycfg", "default<O1>"  # on the tiny suite: larger, smaller, larger than -Oz
 ENGINE = f"fixed:{TOP1}|{SECOND}"
 COLUMNS = ("O0", "Oz", "top1", "top1_guarded", "best_of_k", "best_of_k_guarded", "tuned")
@@ -179,7 +179,7 @@ def test_model_hash_of_an_engine_file(tiny_suite, tmp_path, eval_command, python
 
 
 def test_model_hash_of_a_folder_counts_files_not_docs(tmp_path):
-    from passlm.eval.manifest import model_hash
+    from passlm.engine.identity import model_hash
 
     (tmp_path / "model.safetensors").write_bytes(b"weights")
     (tmp_path / "config.json").write_text("{}")

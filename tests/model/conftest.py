@@ -15,6 +15,6 @@ def example_texts(example_bcs) -> dict:
 def small_tokenizer(example_texts):
     from passlm.model.normalize import normalize_ir
     from passlm.model.tokenizer import train_tokenizer
-    from passlm.tune.space import candidate_elements
+    from passlm.pipelines.space import candidate_elements
 
     return train_tokenizer([normalize_ir(t) for t in example_texts.values()], candidate_elements(), 600)

@@ -8,7 +8,7 @@ import pytest
 
 import passlm
 from passlm.model.pipeline_lm import PipelineLM
-from passlm.tune.space import split_elements
+from passlm.pipelines.space import split_elements
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import passlm
-from passlm.store import OZ, Evaluation, Provenance, Store
+from passlm.defaults import OZ
+from passlm.store import Evaluation, Provenance, Store
 from passlm.tune.matrix import fill, missing_pairs
-from passlm.tune.workers import WorkerPool
+from passlm.pipelines.workers import WorkerPool
 
 
 def test_fill_evaluates_what_is_missing_once(tmp_path, example_bcs):

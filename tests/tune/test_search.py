@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 import passlm
-from passlm.store import OZ, Evaluation, Provenance, Store
+from passlm.defaults import OZ
+from passlm.store import Evaluation, Provenance, Store
 from passlm.tune.search import ModuleSearch, TuneConfig, tune
-from passlm.tune.space import candidate_elements, is_deterministic, split_elements
+from passlm.pipelines.space import candidate_elements, is_deterministic, split_elements
 from support import EXAMPLES, run
 
 ELEMENTS = ["function(sroa)", "function(mem2reg)", "function(early-cse)", "function(gvn)", "globaldce",

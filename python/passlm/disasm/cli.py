@@ -20,7 +20,7 @@ from .lift import DEFAULT_TRIPLE
 
 
 def register(sub) -> None:
-    from ..eval.textmetrics import DEFAULT_LLC_ARGS
+    from ..llc import DEFAULT_LLC_ARGS
 
     parser = sub.add_parser(
         "disasm", help="lift assembly to LLVM-IR, verified by round trip through llc-19",

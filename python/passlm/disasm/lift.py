@@ -27,7 +27,8 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from ..eval.textmetrics import DEFAULT_LLC_ARGS, comment_marker, compile_ir_or_error, corpus_bleu, normalize_asm
+from ..llc import DEFAULT_LLC_ARGS, comment_marker, compile_ir_or_error, normalize_asm
+from ..textmetrics import corpus_bleu
 from ..paths import llvm_tool
 
 DEFAULT_TRIPLE = "x86_64-pc-linux-gnu"

@@ -82,11 +82,11 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from ..eval.textmetrics import DEFAULT_LLC_ARGS, compile_ir, round_trips
+from ..defaults import OZ
+from ..llc import DEFAULT_LLC_ARGS, compile_ir, round_trips
 from ..paths import llvm_tool
 
 #: What the corpus modules are optimized with before their functions are extracted (clang -Oz's middle end).
-OPTIMIZE_PIPELINE = "default<Oz>"
 #: One llvm-extract call, at most (seconds); llc's limit is compile_ir's.
 EXTRACT_TIMEOUT = 120
 #: The keys of a pair object in the file, in the order written.
@@ -304,7 +304,7 @@ def _module_pairs(store, index: int, module_hash: str, owners: _FirstOwners, max
     try:
         info = store.module_info(module_hash)
         module = store.load_module(module_hash)
-        module.run(OPTIMIZE_PIPELINE)
+        module.run(OZ)
         text = module.to_text()
     except (PassLMError, KeyError) as e:
         counts.module_failures = 1

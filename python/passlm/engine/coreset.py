@@ -7,7 +7,7 @@ evaluations in a ``passlm.store.Store``):
 * the candidates are the pipelines that passed miscompile screening
   (``store.screening(p)["status"] == "pass"``; every evaluated pipeline with
   ``screened_only=False``), never ``default<Oz>`` itself nor a pipeline
-  with a nondeterministic pass (``tune.space.is_deterministic``);
+  with a nondeterministic pass (``pipelines.space.is_deterministic``);
 * every module starts at its -Oz value; a module without an ok -Oz
   evaluation (or with size 0 there: no ratio) is skipped and not counted;
 * given a chosen set S, a module's value is
@@ -54,8 +54,9 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..jsonformat import read_document, write_document
-from ..store import OZ, Store
-from ..tune.space import is_deterministic, split_elements
+from ..defaults import OZ
+from ..store import Store
+from ..pipelines.space import is_deterministic, split_elements
 from . import Candidate, EngineSpecError, ModuleFacts
 
 FORMAT = "passlm-coreset"
@@ -179,7 +180,7 @@ def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: 
         if base is not None and 0 < value < base:
             gains.setdefault(pipeline, {})[module] = math.log(value / base)
     del rows
-    # A pipeline whose result changes from run to run (tune.space.NONDETERMINISTIC) is never a candidate.
+    # A pipeline whose result changes from run to run (pipelines.space.NONDETERMINISTIC) is never a candidate.
     gains = {p: g for p, g in gains.items() if is_deterministic(p)}
     if screened_only:
         gains = {p: g for p, g in gains.items() if _passed_screening(store, p)}

@@ -88,7 +88,7 @@ class LLMCompilerEngine:
         directory = check_checkpoint_dir(argument)
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        from ..model.pipeline_lm import default_device, quiet_transformers
+        from ..model.llama import default_device, quiet_transformers
 
         quiet_transformers()
 

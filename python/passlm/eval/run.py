@@ -58,7 +58,9 @@ from typing import Callable, Optional
 
 from ..engine import Candidate, ModuleFacts, make_engine
 from ..metrics import improvement_over_oz
-from ..store import OZ, Evaluation
+from ..defaults import OZ
+from ..store import Evaluation
+from ..engine import identity
 from . import manifest
 from .suite import EvalError, Suite, SuiteModule
 
@@ -170,7 +172,7 @@ def predict(engine, module: SuiteModule, k: int, seed: int) -> Prediction:
 def evaluate_all(suite: Suite, predictions: list[Prediction], jobs: int, timeout: float,
                  progress: Optional[Progress] = None) -> dict[tuple[str, str], Evaluation]:
     """-O0, -Oz and every candidate of every module, each once, in worker processes."""
-    from ..tune.workers import Job, WorkerPool
+    from ..pipelines.workers import Job, WorkerPool
 
     wanted: dict[tuple[str, str], Job] = {}
     for module, prediction in zip(suite, predictions):
@@ -375,8 +377,8 @@ def run_eval(suite: Suite, settings: Settings, command: Optional[list[str]] = No
         "version": VERSION,
         "manifest": {
             **manifest.software(),
-            "engine": {"spec": settings.engine, "resolved": manifest.resolve_engine_spec(settings.engine),
-                       "model_hash": manifest.model_hash(settings.engine)},
+            "engine": {"spec": settings.engine, "resolved": identity.resolve_engine_spec(settings.engine),
+                       "model_hash": identity.model_hash(settings.engine)},
             "settings": {"k": settings.k, "seed": settings.seed, "jobs": settings.jobs,
                          "timeout": settings.timeout},
             "suite": {"spec": suite.spec, "kind": suite.kind, "resolved": suite.resolved,

@@ -27,7 +27,8 @@ from typing import Callable, Optional, Sequence
 def eval_disasm(pairs: Sequence, engine: str, k: int = 4, progress: Optional[Callable[[str], None]] = None) -> dict:
     from .. import __version__
     from ..disasm.lift import lift_assembly
-    from .textmetrics import DEFAULT_LLC_ARGS, corpus_bleu, exact_match
+    from ..llc import DEFAULT_LLC_ARGS
+    from ..textmetrics import corpus_bleu, exact_match
 
     rows, firsts, references = [], [], []
     start = time.perf_counter()

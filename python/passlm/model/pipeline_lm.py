@@ -23,17 +23,17 @@ proposes, in which order.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from ..defaults import OZ
+from ..pipelines.space import candidate_elements
 from .encode import Encoded, encode_module
+from .llama import META_FILE, default_device, new_llama, quiet_transformers, save_model
 from .normalize import NORMALIZATION_VERSION
-from ..tune.space import candidate_elements
 from .tokenizer import ANSWER, EOS, PAD, load_tokenizer, pass_token_ids
 
-META_FILE = "passlm.json"
-OZ = "default<Oz>"
 FORMAT = "passlm-model"
 
 
@@ -66,56 +66,6 @@ class ModelConfig:
             eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
 
 
-def quiet_transformers() -> None:
-    """No progress bars or advice on stderr: inside a compiler, passlm speaks in one warning line."""
-    from transformers.utils import logging
-
-    logging.set_verbosity_error()
-    logging.disable_progress_bar()
-
-
-def default_device() -> str:
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def new_llama(llama_config, seed: int):
-    """A freshly initialized ``LlamaForCausalLM`` (seeded)."""
-    import torch
-    from transformers import LlamaForCausalLM
-
-    quiet_transformers()
-    torch.manual_seed(seed)
-    return LlamaForCausalLM(llama_config)
-
-
-def save_model(model, tokenizer, directory: str | Path, format_name: str, config) -> None:
-    """A model directory: safetensors weights, the tokenizer and ``passlm.json``
-    (the format, the dataclass ``config`` and the parameter count)."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(directory, safe_serialization=True)
-    tokenizer.save_pretrained(directory)
-    meta = {"format": format_name, "version": 1, "config": asdict(config),
-            "parameters": sum(p.numel() for p in model.parameters())}
-    (directory / META_FILE).write_text(json.dumps(meta, indent=1) + "\n")
-
-
-def describe(directory: str | Path) -> str:
-    """One line about a model directory, without loading it (no torch)."""
-    directory = Path(directory)
-    try:
-        meta = json.loads((directory / META_FILE).read_text())
-        weights = (directory / "model.safetensors").stat().st_size
-    except (OSError, ValueError):
-        return f"{directory} (not present)"
-    config = meta.get("config", {})
-    return (f"{directory} ({meta.get('parameters', 0) / 1e6:.1f} M parameters, {weights / 1e6:.1f} MB; "
-            f"Llama, hidden {config.get('hidden')}, {config.get('layers')} layers, "
-            f"context {config.get('context')} tokens)")
-
-
 class PipelineLM:
     """A model, its tokenizer and its config, ready to predict."""
 
@@ -125,7 +75,7 @@ class PipelineLM:
         self.eos_id = tokenizer.convert_tokens_to_ids(EOS)
         self.answer_id = tokenizer.convert_tokens_to_ids(ANSWER)
         self.pad_id = tokenizer.convert_tokens_to_ids(PAD)
-        # Only the elements of the LLVM in use that passlm can use (tune.space:
+        # Only the elements of the LLVM in use that passlm can use (pipelines.space:
         # e.g. no nondeterministic pass), whatever the tokenizer knows.
         usable = set(candidate_elements())
         self._allowed_first = sorted(i for i, element in self.pass_ids.items() if element in usable)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .pipeline_lm import META_FILE, default_device, new_llama, quiet_transformers, save_model
+from .llama import META_FILE, default_device, new_llama, quiet_transformers, save_model
 from .tokenizer import BOS, EOS, PAD, load_tokenizer, train_tokenizer
 
 IR_MARK = "<ir>"

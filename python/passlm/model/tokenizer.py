@@ -3,7 +3,7 @@
 The IR side is a byte-level BPE (HF ``tokenizers``) trained on normalized IR
 (``normalize.normalize_ir``), so any text encodes. The answer side is a
 closed vocabulary: one added token per pipeline element of the LLVM in use
-(``tune.space.candidate_elements``, e.g. ``<|function(sroa)|>``), so a
+(``pipelines.space.candidate_elements``, e.g. ``<|function(sroa)|>``), so a
 pipeline is a short sequence of element tokens and decoding can be
 constrained to those tokens (every answer then parses). Special tokens:
 

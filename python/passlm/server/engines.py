@@ -27,7 +27,7 @@ class EngineSlot:
 
     def __init__(self, spec: str):
         import passlm
-        from ..eval.manifest import model_hash
+        from ..engine.identity import model_hash
         from ..model.normalize import NORMALIZATION_VERSION
 
         self.spec = spec

@@ -1,7 +1,7 @@
 """Training examples from the label store: (module IR, its best screened pipeline).
 
 For every module of a split, the targets are the pipelines that passed
-miscompile screening, are deterministic (``tune.space.is_deterministic``) and reach the smallest object size measured for the
+miscompile screening, are deterministic (``pipelines.space.is_deterministic``) and reach the smallest object size measured for the
 module (ties all count; at most ``MAX_TIES`` of the shortest), if that size
 is below -Oz's; otherwise the target is ``default<Oz>``. An epoch draws one
 target per module. Every pipeline element must be a pass token of the
@@ -13,8 +13,9 @@ import random
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..store import OZ, Store
-from ..tune.space import is_deterministic, split_elements
+from ..defaults import OZ
+from ..store import Store
+from ..pipelines.space import is_deterministic, split_elements
 
 MAX_TIES = 4
 

@@ -32,8 +32,9 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from ..store import OZ, Store
-from ..tune.space import candidate_elements, split_elements
+from ..defaults import OZ
+from ..store import Store
+from ..pipelines.space import candidate_elements, split_elements
 from .config import TrainConfig
 from .data import batches, best_screened, draw_targets
 
@@ -239,7 +240,8 @@ def train(config: TrainConfig, out: str | Path, evaluate: bool = True) -> list[d
     """Trains (or resumes) into ``out``; returns the per-epoch history."""
     import torch
 
-    from ..model.pipeline_lm import PipelineLM, default_device
+    from ..model.llama import default_device
+    from ..model.pipeline_lm import PipelineLM
     from ..model.tokenizer import pass_token_ids
 
     out = Path(out)
@@ -298,7 +300,7 @@ def _read_history(out: Path) -> list[dict]:
 def measure(lm, store: Store, modules: list[str], encoded: dict[str, list[int]], k: int) -> dict:
     """Held-out improvement over -Oz (geomean) of top-1 and best-of-k, on real object sizes."""
     from ..metrics import improvement_over_oz
-    from ..tune.workers import Job, WorkerPool
+    from ..pipelines.workers import Job, WorkerPool
 
     answers = {m: [p for p, _ in lm.candidates(encoded[m], k)] for m in modules}
     first = {m: answers[m][0] for m in modules}  # candidates(k)[0] is always the top-1

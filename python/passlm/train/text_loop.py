@@ -99,7 +99,7 @@ def train_text(config: TextTrainConfig, out: str | Path, evaluate: bool = True) 
     import torch
 
     from ..disasm.pairs import read_pairs
-    from ..model.pipeline_lm import default_device
+    from ..model.llama import default_device
     from ..model.text_lm import TextLM
 
     out = Path(out)
@@ -136,7 +136,8 @@ def train_text(config: TextTrainConfig, out: str | Path, evaluate: bool = True) 
 
 def measure_lifting(lm, pairs) -> dict:
     """Greedy lifting of held-out pairs: round-trip and exact-match rates."""
-    from ..eval.textmetrics import exact_match, round_trips
+    from ..llc import round_trips
+    from ..textmetrics import exact_match
 
     trips = exact = lifted = 0
     for pair in pairs:

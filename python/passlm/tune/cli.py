@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
                             max_len=args.max_len, seed=args.seed, jobs=args.jobs, timeout=args.timeout)
         pool = None
         if args.ray_address:
-            from .ray_pool import RayPool
+            from ..pipelines.ray_pool import RayPool
 
             pool = RayPool(args.ray_address, args.jobs, args.timeout)
         from tqdm import tqdm

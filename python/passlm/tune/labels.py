@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from ..store import OZ, Store
+from ..defaults import OZ
+from ..store import Store
 from .search import value_of
-from .space import is_deterministic, split_elements
+from ..pipelines.space import is_deterministic, split_elements
 
 COLUMNS = ("hash", "package", "source", "split", "oz", "best", "pipeline")
 

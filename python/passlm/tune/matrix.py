@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from ..store import OZ, Store
+from ..defaults import OZ
+from ..store import Store
 from .labels import screening_order
-from .space import is_deterministic
-from .workers import Job, WorkerPool
+from ..pipelines.space import is_deterministic
+from ..pipelines.workers import Job, WorkerPool
 
 
 def screened_pipelines(store: Store, modules: Sequence[str], limit: int, objective: str = "size") -> list[str]:

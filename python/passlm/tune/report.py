@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 from typing import Optional, Sequence
 
 from ..metrics import improvement_over_oz
-from ..store import OZ, Store
+from ..defaults import OZ
+from ..store import Store
 from .search import value_of
 
 

@@ -18,9 +18,10 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
-from ..store import OZ, Evaluation, Store
-from .space import candidate_elements, join_elements, split_elements
-from .workers import Job, WorkerPool
+from ..defaults import OZ
+from ..store import Evaluation, Store
+from ..pipelines.space import candidate_elements, join_elements, split_elements
+from ..pipelines.workers import Job, WorkerPool
 
 
 @dataclass

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-OZ = "default<Oz>"
+from ..defaults import OZ
 
 DENY = re.compile(
     r"""^(

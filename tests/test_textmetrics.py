@@ -1,21 +1,12 @@
-"""Round-trip, exact match and BLEU, against hand-computed cases."""
+"""Round trip (passlm.llc), exact match and BLEU (passlm.textmetrics), against hand-computed cases."""
 from __future__ import annotations
 
 import math
 
 import pytest
 
-from passlm.eval.textmetrics import (
-    comment_marker,
-    compile_ir,
-    corpus_bleu,
-    exact_match,
-    exact_match_rate,
-    normalize_asm,
-    round_trip_rate,
-    round_trips,
-    tokenize,
-)
+from passlm.llc import comment_marker, compile_ir, normalize_asm, round_trip_rate, round_trips
+from passlm.textmetrics import corpus_bleu, exact_match, exact_match_rate, tokenize
 
 IR = """\
 source_filename = "a.c"

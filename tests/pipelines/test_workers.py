@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import passlm
-from passlm.tune.workers import Job, WorkerPool
+from passlm.pipelines.workers import Job, WorkerPool
 from support import EXAMPLES
 
 
@@ -56,7 +56,7 @@ def test_timeout_kills_the_worker_and_the_pool_goes_on(interp):
 @pytest.mark.slow
 def test_ray_pool_on_a_local_instance(interp):
     ray = pytest.importorskip("ray", reason="Ray is optional: pip install ray")
-    from passlm.tune.ray_pool import RayPool
+    from passlm.pipelines.ray_pool import RayPool
 
     module, bitcode = interp
     pool = RayPool("local", jobs=2, timeout=120)

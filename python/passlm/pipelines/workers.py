@@ -6,7 +6,7 @@ worker process through ``passlm._core``. A worker that dies takes only its
 job with it (recorded as ``crash``) and is replaced; a job that overruns its
 timeout has its worker killed (``timeout``). concurrent.futures cannot be
 used: one dead worker breaks a ProcessPoolExecutor for good. Workers are
-plain ``python -m passlm.tune.workers`` processes talking over two pipes, so
+plain ``python -m passlm.pipelines.workers`` processes talking over two pipes, so
 they neither fork a parent that has threads nor re-import the caller's
 ``__main__`` (as multiprocessing's spawn and forkserver do).
 
@@ -75,7 +75,7 @@ class _Worker:
         # What LLVM prints when it aborts goes to a file: the crash's reason.
         self.stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "passlm.tune.workers", str(job_read), str(reply_write), *plugins],
+            [sys.executable, "-m", "passlm.pipelines.workers", str(job_read), str(reply_write), *plugins],
             pass_fds=(job_read, reply_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=self.stderr)
         os.close(job_read)
