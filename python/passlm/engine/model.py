@@ -1,11 +1,17 @@
-"""model:DIR and model:default — passlm's own IR language model (``passlm.model``).
+"""model:DIR and model:default — passlm's own IR models (``passlm.model``).
+
+A model directory holds either kind, told apart by its ``passlm.json``:
+a ranker (``RankerLM``: scores every pipeline of its pool in one forward
+pass; the candidates are the pipelines predicted smallest, the score is the
+predicted gain over -Oz, ``-log(size / size_-Oz)``) or a generative model
+(``PipelineLM``, below).
 
 ``model:default`` is the model shipped inside the package
 (``passlm/models/default``, see its MODEL_CARD.md); ``model:DIR`` is any
 directory ``passlm train`` wrote. Weights are loaded from safetensors only,
 with ``trust_remote_code`` off, on CUDA when present, else the CPU.
 
-The first candidate is the model's most likely pipeline among those that
+For a generative model, the first candidate is the model's most likely pipeline among those that
 contain ``default<Oz>`` (greedy decoding): safe to run without a guard. With
 k>1 the next k-1 are its most likely other answers (beam search), plain
 ``default<Oz>`` left out: bolder pipelines a guard tries and keeps only when
@@ -39,11 +45,11 @@ class ModelEngine:
 
     @classmethod
     def load(cls, argument: str, device: Optional[str] = None) -> "ModelEngine":
-        from ..model.pipeline_lm import PipelineLM
+        from ..model import load_model
 
         directory = model_dir(argument)
         try:
-            return cls(PipelineLM.load(directory, device), directory)
+            return cls(load_model(directory, device), directory)
         except ValueError as e:
             raise EngineSpecError(f"model:{argument}: {e}") from None
 

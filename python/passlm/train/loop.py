@@ -184,10 +184,13 @@ def resume_or_create(checkpoint: Path, load, create, device):
     return lm, {"epoch": 0, "step": 0, "batch": 0}
 
 
-def run_epochs(lm, config, out: Path, state: dict, steps_per_epoch: int, epoch_plan, measure_epoch) -> list[dict]:
+def run_epochs(lm, config, out: Path, state: dict, steps_per_epoch: int, epoch_plan, measure_epoch,
+               loss_of=None) -> list[dict]:
     """The epochs left of a run, resumable batch for batch: ``epoch_plan(epoch)``
-    gives (batches, tensors) with ``tensors(batch) -> (inputs, mask, weights)``;
-    ``measure_epoch()`` gives the held-out figures of the epoch's history line."""
+    gives (batches, tensors) with ``tensors(batch) -> (inputs, mask, weights)``
+    for the weighted next-token loss, or whatever ``loss_of(tensors(batch))``
+    takes when given; ``measure_epoch()`` gives the held-out figures of the
+    epoch's history line."""
     import torch
     from tqdm import tqdm
 
@@ -207,10 +210,9 @@ def run_epochs(lm, config, out: Path, state: dict, steps_per_epoch: int, epoch_p
         for number, batch in enumerate(plan):
             if number < state["batch"]:
                 continue  # done before a resume
-            inputs, mask, weights = tensors(batch)
             for group in optimizer.param_groups:
                 group["lr"] = _learning_rate(config, state["step"], total)
-            loss = _loss(lm.model, inputs, mask, weights)
+            loss = loss_of(tensors(batch)) if loss_of else _loss(lm.model, *tensors(batch))
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(lm.model.parameters(), 1.0)

@@ -13,11 +13,13 @@ screening, in the order of their worth to the corpus (``screening_order``).
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+import math
+from typing import Callable, Optional, Sequence
 
 from ..defaults import OZ
 from ..store import Store
 from .labels import screening_order
+from .search import value_of
 from ..pipelines.space import is_deterministic
 from ..pipelines.workers import Job, WorkerPool
 
@@ -50,3 +52,25 @@ def fill(store: Store, modules: Sequence[str], pipelines: Sequence[str], pool: W
         done += 1
         progress(done, total)
     return done
+
+
+def log_ratios(store: Store, modules: Sequence[str], pipelines: Sequence[str], worst: float,
+               objective: str = "size") -> dict[str, list[Optional[float]]]:
+    """Matrix rows: for each module with an ok -Oz value, ``log(value_p / value_-Oz)``
+    for every pipeline p, in order, capped at ``worst``. A failed evaluation
+    counts as ``worst``; a pair never evaluated is None."""
+    column = {p: i for i, p in enumerate(pipelines)}
+    rows = {}
+    for module in modules:
+        values: list = [None] * len(pipelines)
+        oz = None
+        for e in store.evaluations(module):
+            value = value_of(e, objective)
+            if e.pipeline == OZ:
+                oz = value
+            if e.pipeline in column:
+                values[column[e.pipeline]] = "failed" if value is None else value
+        if oz:
+            rows[module] = [None if v is None else worst if v == "failed" else min(worst, math.log(max(v, 1) / oz))
+                            for v in values]
+    return rows

@@ -1,0 +1,97 @@
+"""Figures of a choice of pipelines, read off matrix rows instead of compiled.
+
+A matrix row (``matrix.log_ratios``) holds, for one module, the log ratio
+``log(size_p / size_-Oz)`` of every pipeline p of a pool; a choice is, per
+module, the pool indices an engine proposes, best first. Since every pair
+was measured, the figures of any choice follow without compiling:
+
+``top1``
+    the first proposal runs unmeasured (no guard): the module gets its ratio,
+    larger than -Oz or not; ``None`` as a proposal means -Oz itself;
+``best_of``
+    the guard measures the first k proposals and keeps the smallest, or -Oz
+    when none is strictly smaller: ``min(0, min over the k)``;
+``oracle``
+    the best pipeline of a set on every module, guarded: the ceiling of any
+    chooser of that set.
+
+Each gives the headline ``1 - exp(mean log ratio)`` (the geomean form) with
+win/tie/loss counts. A pair that was not measured counts as no gain for
+guarded figures (what was not measured cannot be claimed) and is an error
+for top-1.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+Row = Sequence[Optional[float]]
+
+
+@dataclass(frozen=True)
+class Figure:
+    improvement: float  # 1 - geomean(size / size_-Oz)
+    wins: int
+    ties: int
+    losses: int
+    modules: int
+
+    def describe(self) -> str:
+        return (f"{self.improvement * 100:+.2f}% geomean over {self.modules} modules; "
+                f"{self.wins} smaller, {self.ties} equal, {self.losses} larger than -Oz")
+
+
+def figure(log_ratios: Sequence[float]) -> Figure:
+    if not log_ratios:
+        raise ValueError("no modules")
+    return Figure(1.0 - math.exp(sum(log_ratios) / len(log_ratios)), sum(r < 0 for r in log_ratios),
+                  sum(r == 0 for r in log_ratios), sum(r > 0 for r in log_ratios), len(log_ratios))
+
+
+def guarded(row: Row, columns: Sequence[int]) -> float:
+    """The guard's result on one module: the smallest measured of ``columns``, or -Oz (0)."""
+    return min([0.0] + [row[i] for i in columns if row[i] is not None])
+
+
+def top1(rows: dict[str, Row], first: dict[str, Optional[int]]) -> Figure:
+    values = []
+    for module, row in rows.items():
+        i = first[module]
+        if i is not None and row[i] is None:
+            raise ValueError(f"{module}: proposal {i} was never measured")
+        values.append(0.0 if i is None else row[i])
+    return figure(values)
+
+
+def best_of(rows: dict[str, Row], proposals: dict[str, Sequence[int]], k: int) -> Figure:
+    return figure([guarded(row, [i for i in proposals[m] if i is not None][:k]) for m, row in rows.items()])
+
+
+def oracle(rows: dict[str, Row], columns: Optional[Sequence[int]] = None) -> Figure:
+    """Every module takes its best of ``columns`` (default: all), guarded."""
+    return figure([guarded(row, range(len(row)) if columns is None else columns) for row in rows.values()])
+
+
+def greedy_order(rows: dict[str, Row], limit: int) -> list[int]:
+    """Columns in greedy set-cover order: each next one most lowers the summed
+    guarded log ratio of the modules (ties: the lower index). The coreset's rule,
+    on matrix rows."""
+    best = {m: 0.0 for m in rows}
+    chosen: list[int] = []
+    width = len(next(iter(rows.values()))) if rows else 0
+    while len(chosen) < min(limit, width):
+        gains = []
+        for i in range(width):
+            if i in chosen:
+                continue
+            gain = sum(best[m] - row[i] for m, row in rows.items() if row[i] is not None and row[i] < best[m])
+            gains.append((-gain, i))
+        gain, i = min(gains)
+        if gain >= 0:
+            break  # nothing left improves any module
+        chosen.append(i)
+        for m, row in rows.items():
+            if row[i] is not None:
+                best[m] = min(best[m], row[i])
+    return chosen

@@ -1,0 +1,51 @@
+"""RankerLM: one forward pass scores the pool; candidates, margin, save and load."""
+from __future__ import annotations
+
+import pytest
+
+from passlm.defaults import OZ
+from passlm.model.ranker import RankerConfig, RankerLM
+
+POOL = ["function(sroa)", "globaldce", "function(gvn),default<Oz>", "cgscc(inline)"]
+
+
+@pytest.fixture(scope="module")
+def ranker(small_tokenizer):
+    config = RankerConfig(hidden=32, layers=1, heads=2, intermediate=64, context=256, pool=list(POOL),
+                          prior=[0.05, -0.01, -0.02, 0.3])
+    return RankerLM.create(small_tokenizer, config, seed=0)
+
+
+def test_an_untrained_ranker_scores_the_prior(ranker, example_texts):
+    scores, = ranker.scores_batch([ranker.encode(example_texts["sort"]).ids])
+    assert len(scores) == len(POOL)
+    assert scores == pytest.approx(ranker.config.prior, abs=0.02)
+
+
+def test_candidates_are_best_predicted_first_and_oz_without_confidence(ranker):
+    scores = [0.05, -0.01, -0.02, 0.3]  # log ratios: gvn,Oz best, then globaldce
+    ranker.config.margin = 0.0
+    assert [p for p, _ in ranker.candidates(scores, 3)] == ["function(gvn),default<Oz>", "globaldce", "function(sroa)"]
+    ranker.config.margin = 0.05  # a 2 % predicted gain is not enough: -Oz first, the best next
+    assert [p for p, _ in ranker.candidates(scores, 3)] == [OZ, "function(gvn),default<Oz>", "globaldce"]
+    assert ranker.candidates(scores, 1)[0] == (OZ, 0.0)
+
+
+def test_batched_scores_equal_single_ones(ranker, example_texts):
+    ids = [ranker.encode(example_texts[name]).ids for name in ("sort", "rle", "crc32")]
+    batched = ranker.scores_batch(ids)
+    for one, row in zip(ids, batched):
+        assert ranker.scores_batch([one])[0] == pytest.approx(row, abs=1e-4)
+
+
+def test_save_and_load_through_the_model_engine(ranker, tmp_path, example_texts):
+    from passlm.engine import make_engine
+
+    ranker.save(tmp_path / "r")
+    assert not any(p.suffix in (".bin", ".pt", ".pkl") for p in (tmp_path / "r").rglob("*"))
+    engine = make_engine(f"model:{tmp_path / 'r'}")
+    answer = engine.predict(example_texts["sort"], 3)
+    assert len({c.pipeline for c in answer}) == 3
+    assert all(c.pipeline in POOL or c.pipeline == OZ for c in answer)
+    with pytest.raises(ValueError, match="no such model directory"):
+        make_engine(f"model:{tmp_path / 'missing'}")

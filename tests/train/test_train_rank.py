@@ -1,0 +1,81 @@
+"""Training a RankerLM on matrix rows: a real tiny run, its files, figures, resume, errors."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import TINY_PIPELINES
+from passlm.defaults import OZ
+from passlm.engine.coreset import Coreset
+from passlm.model.ranker import RankerConfig
+from passlm.train.rank_loop import RankTrainConfig, split_by_package, train_ranker
+from passlm.store import Store
+
+POOL = [p for p in TINY_PIPELINES if p != OZ]
+
+
+def tiny_config(tiny_corpus, tmp_path, epochs=2, **kw):
+    pool = tmp_path / "pool.json"
+    Coreset(tuple(POOL)).save(pool)
+    model = RankerConfig(hidden=32, layers=1, heads=2, intermediate=64, context=256)
+    return RankTrainConfig(db=str(tiny_corpus), pool=str(pool), model=model, vocab_size=400, epochs=epochs,
+                           batch_size=4, learning_rate=3e-3, warmup_steps=2, validation_packages=0.25, **kw)
+
+
+def test_a_tiny_ranker_trains_validates_and_loads(tiny_corpus, tmp_path):
+    from passlm.engine import make_engine
+
+    out = tmp_path / "r"
+    history = train_ranker(tiny_config(tiny_corpus, tmp_path), out)
+    assert [h["epoch"] for h in history] == [1, 2]
+    assert history[-1]["loss"] < history[0]["loss"]
+    last = history[-1]
+    assert last["validation_modules"] == 2  # 2 of the 9 training packages
+    for key in ("top1", "best_of_4", "best_of_16", "oracle", "coreset_4", "margin"):
+        assert key in last
+    assert last["best_of_4"] <= last["oracle"] + 1e-12  # no chooser beats the oracle of its pool
+    names = {p.name for p in out.iterdir()}
+    assert {"config.json", "model.safetensors", "tokenizer.json", "passlm.json", "train_config.json",
+            "history.jsonl", "checkpoint"} <= names
+    meta = json.loads((out / "passlm.json").read_text())
+    assert meta["format"] == "passlm-ranker" and meta["config"]["pool"] == POOL
+    assert meta["config"]["margin"] == last["margin"]
+    engine = make_engine(f"model:{out}")
+    answer = engine.predict(_some_ir(tiny_corpus), 3)
+    assert len(answer) == 3 and all(c.pipeline in POOL + [OZ] for c in answer)
+
+
+def _some_ir(db):
+    with Store(db) as store:
+        return store.load_module(store.module_hashes(split="test")[0]).to_text()
+
+
+def test_resume_and_a_changed_configuration_is_refused(tiny_corpus, tmp_path):
+    out = tmp_path / "r"
+    train_ranker(tiny_config(tiny_corpus, tmp_path, epochs=1), out)
+    state = json.loads((out / "checkpoint" / "state.json").read_text())
+    assert state["epoch"] == 1
+    history = train_ranker(tiny_config(tiny_corpus, tmp_path, epochs=2), out)  # one more epoch
+    assert [h["epoch"] for h in history] == [1, 2]
+    with pytest.raises(ValueError, match="another configuration"):
+        train_ranker(tiny_config(tiny_corpus, tmp_path, epochs=2, temperature=0.5), out)
+
+
+def test_validation_takes_whole_packages_never_the_held_out_split(tiny_corpus):
+    with Store(tiny_corpus) as store:
+        modules = store.module_hashes(split="train")
+        train, validation = split_by_package(store, modules, 0.25, seed=0)
+        packages = {store.module_info(m)["package"] for m in validation}
+        assert len(packages) == 2 and not packages & {store.module_info(m)["package"] for m in train}
+        assert set(train) | set(validation) == set(modules)
+        assert not set(validation) & set(store.module_hashes(split="test"))
+
+
+def test_a_pool_nobody_measured_is_a_clear_error(tiny_corpus, tmp_path):
+    pool = tmp_path / "other.json"
+    Coreset(("function(gvn)",)).save(pool)
+    config = tiny_config(tiny_corpus, tmp_path)
+    config.pool = str(pool)
+    with pytest.raises(ValueError, match="no 'train' module has a matrix row"):
+        train_ranker(config, tmp_path / "r")
