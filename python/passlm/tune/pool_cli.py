@@ -1,0 +1,109 @@
+"""``passlm pool``: the screened pipelines a ranking model chooses among.
+
+    passlm pool --db DB -o POOL.json [-P 256] [--per-module 3] [--max-candidates 1000]
+                [--screen-minutes M] [--min-evaluations 500] [-j 2]
+    passlm pool --db DB --report POOL.json [--split test] [--json]
+
+The first form builds the pool from the deep-search winners of the training
+split (``tune.pool``); the second says how the oracle grows with P on a
+split's matrix rows and which fraction of those modules' ceiling it reaches.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..command import UsageError, UserError, add_json_flag
+
+DESCRIPTION = """\
+Build the pool a ranking model chooses among, from what deep search (passlm
+tune) found on the training split only: each module's best few deterministic
+winners, screened for miscompiles (passlm screen, cached), measured on every
+deep-searched training module, then chosen by greedy set cover. The pool file
+is a coreset file: its first k pipelines are the coreset@k baseline.
+With --report POOL.json: the oracle (each module's best pool pipeline, -Oz
+when none is smaller) by pool size on a split, and its share of the ceiling
+(each module's best screened deterministic pipeline in the store)."""
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("pool", help="the screened pipelines a ranking model chooses among",
+                                   description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", required=True, help="the store with the deep search (passlm tune)")
+    parser.add_argument("-o", "--output", metavar="POOL.json", help="where to write the pool")
+    parser.add_argument("--report", metavar="POOL.json", help="report on an existing pool instead")
+    parser.add_argument("-P", "--size", type=int, default=256, help="pipelines in the pool (default 256)")
+    parser.add_argument("--split", default=None, help="with --report: the modules of this split (default test)")
+    parser.add_argument("--per-module", type=int, default=3, help="best winners taken from each module (default 3)")
+    parser.add_argument("--max-candidates", type=int, default=1000, help="candidates screened at most (default 1000)")
+    parser.add_argument("--screen-minutes", type=float, default=None,
+                        help="screen new pipelines for at most M minutes (cached verdicts always count)")
+    parser.add_argument("--min-evaluations", type=int, default=500,
+                        help="training modules with at least this many evaluations (the deep-searched ones) "
+                             "are the sample the candidates are measured on (default 500)")
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="worker processes (default 2)")
+    add_json_flag(parser, "the report")
+    parser.set_defaults(func=cmd_pool)
+    return parser
+
+
+def cmd_pool(args: argparse.Namespace) -> int:
+    if bool(args.output) == bool(args.report):
+        raise UsageError("give either -o POOL.json (build a pool) or --report POOL.json")
+    if args.size < 1:
+        raise UsageError(f"-P must be at least 1 (got {args.size})")
+    if not Path(args.db).is_file():
+        raise UserError(f"{args.db}: no such store")
+    from ..store import Store
+
+    with Store(args.db) as store:
+        return _report(store, args) if args.report else _build(store, args)
+
+
+def _build(store, args) -> int:
+    import sys
+
+    from ..pipelines.workers import WorkerPool
+    from .pool import build_pool
+
+    train = store.module_hashes(split="train")
+    sample = [m for m in train if store.count_evaluations(m) >= args.min_evaluations]
+    if not sample:
+        raise UserError(f"{args.db}: no training module has {args.min_evaluations} evaluations; "
+                        "run the deep search first (passlm tune --split train --budget 1000)")
+    with WorkerPool(jobs=args.jobs) as workers:
+        pool = build_pool(store, train, sample, args.size, workers, args.per_module, args.max_candidates,
+                          None if args.screen_minutes is None else 60 * args.screen_minutes,
+                          log=lambda message: print(f"passlm pool: {message}", file=sys.stderr, flush=True))
+    if not pool.pipelines:
+        raise UserError(f"{args.db}: no screened candidate beats -Oz on any sample module")
+    pool.save(args.output)
+    print(f"{len(pool.pipelines)} pipelines (of {pool.candidates} screened candidates): oracle "
+          f"{pool.improvement * 100:+.2f}% geomean over -Oz on {pool.modules} sample training modules; "
+          f"written to {args.output}")
+    return 0
+
+
+def _report(store, args) -> int:
+    from ..engine.coreset import Coreset
+    from .pool import ceiling_of, oracle_by_size
+
+    pipelines = list(Coreset.load(args.report).pipelines)
+    split = args.split or "test"
+    modules = store.module_hashes(split=split)
+    if not modules:
+        raise UserError(f"{args.db}: no modules in split '{split}'")
+    rows = oracle_by_size(store, pipelines, modules, ceiling=ceiling_of(store, modules))
+    if args.json:
+        print(json.dumps({"pool": args.report, "split": split, "rows": rows}, indent=1))
+        return 0
+    print(f"{'P':>5}  {'oracle':>8}  {'of ceiling':>10}  {'wins':>5}  {'full rows':>9}")
+    for r in rows:
+        share = "n/a" if r["of_ceiling"] is None else f"{r['of_ceiling'] * 100:.1f}%"
+        print(f"{r['pool']:>5}  {r['oracle'] * 100:>7.2f}%  {share:>10}  {r['wins']:>5}  {r['measured']:>9}")
+    ceiling = rows[0]["ceiling"]
+    print(f"ceiling (best screened deterministic pipeline found per module): "
+          f"{'n/a' if ceiling is None else f'{ceiling * 100:+.2f}%'} geomean on {rows[0]['modules']} modules "
+          f"of split '{split}'")
+    return 0

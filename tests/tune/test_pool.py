@@ -1,0 +1,69 @@
+"""The pool: from training winners only, screened, measured on the sample, covered greedily."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import passlm
+from passlm.defaults import OZ
+from passlm.pipelines.workers import WorkerPool
+from passlm.store import Evaluation, Store
+from passlm.tune.pool import build_pool, ceiling_of, oracle_by_size, pool_candidates
+
+NEW_TRAIN_WINNER = "function(gvn),default<Oz>"
+TEST_ONLY_WINNER = "globaldce,default<Oz>"
+
+
+@pytest.fixture
+def store(tiny_corpus, tmp_path):
+    db = tmp_path / "c.db"
+    shutil.copy(tiny_corpus, db)
+    with Store(db) as store:
+        train, test = store.module_hashes(split="train"), store.module_hashes(split="test")
+        # A winner deep search found on one training module only, and one found on a held-out module only.
+        oz = store.evaluation(train[0], OZ).object_size
+        store.record_evaluation(Evaluation(train[0], NEW_TRAIN_WINNER, "ok", 1, oz - 40, strategy="local"))
+        oz = store.evaluation(test[0], OZ).object_size
+        store.record_evaluation(Evaluation(test[0], TEST_ONLY_WINNER, "ok", 1, oz - 400, strategy="local"))
+        for p in (NEW_TRAIN_WINNER, TEST_ONLY_WINNER):
+            store.record_screening(p, "pass", "{}", passlm.LLVM_VERSION)
+        yield store
+
+
+def test_candidates_come_from_training_modules_only(store):
+    train = store.module_hashes(split="train")
+    candidates = pool_candidates(store, train, per_module=3, max_candidates=100)
+    assert NEW_TRAIN_WINNER in candidates and TEST_ONLY_WINNER not in candidates
+    assert OZ not in candidates
+
+
+def test_the_pool_measures_candidates_on_the_sample_and_covers_it(store):
+    train = store.module_hashes(split="train")
+    with WorkerPool(jobs=1) as workers:
+        pool = build_pool(store, train, train, size=8, workers=workers)
+    # The new winner was measured for real on every sample module (it had one evaluation).
+    assert all(store.evaluation(m, NEW_TRAIN_WINNER) is not None for m in train)
+    assert TEST_ONLY_WINNER not in pool.pipelines and OZ not in pool.pipelines
+    assert pool.pipelines and pool.improvement > 0
+    improvements = [s.improvement for s in pool.steps]
+    assert improvements == sorted(improvements)  # each step adds coverage
+
+
+def test_a_held_out_sample_is_refused(store):
+    with WorkerPool(jobs=1) as workers, pytest.raises(ValueError, match="training modules only"):
+        build_pool(store, store.module_hashes(split="train"), store.module_hashes(split="test"), 4, workers)
+
+
+def test_oracle_grows_with_the_pool_and_is_judged_against_the_ceiling(store):
+    test = store.module_hashes(split="test")
+    pipelines = ["function(sroa)", "function(mem2reg),function(instcombine<no-verify-fixpoint>)",
+                 "iroutliner,default<Oz>"]
+    ceiling = ceiling_of(store, test)
+    assert ceiling[test[0]] < 0  # the held-out winner is that module's ceiling
+    report = oracle_by_size(store, pipelines, test, sizes=(1, 2, 3), ceiling=ceiling)
+    assert [r["pool"] for r in report] == [1, 2, 3]
+    oracles = [r["oracle"] for r in report]
+    assert oracles == sorted(oracles)
+    assert all(0 <= r["of_ceiling"] <= 1 for r in report)
+    assert report[-1]["of_ceiling"] < 1  # the pool lacks the held-out winner
