@@ -3,10 +3,12 @@
 Per-module search leaves the store sparse (each module has its own few dozen
 pipelines). A set cover (``coreset:``) and a model trained to rank several
 good pipelines per module both need the same pipelines measured on all
-modules. ``fill`` evaluates what is missing, column by column (all modules
-of the first pipeline, then the next), writing each result to the store as it
-comes, so a stopped run resumes and an interrupted one still leaves complete
-columns behind.
+modules. ``fill`` evaluates what is missing block by block: for a block of
+``BLOCK`` modules, every pipeline column by column, then the next block.
+The workers keep the last few dozen modules they parsed, so a block is parsed
+once per worker instead of once per evaluation, and an interrupted run leaves
+complete rows behind (what a ranker trains on). Each result is written to the
+store as it comes, so a stopped run resumes.
 
 ``screened_pipelines`` picks the columns: pipelines that passed miscompile
 screening, in the order of their worth to the corpus (``screening_order``).
@@ -36,9 +38,17 @@ def screened_pipelines(store: Store, modules: Sequence[str], limit: int, objecti
     return chosen
 
 
+BLOCK = 16  # modules per block: fewer than a worker keeps parsed (pipelines.workers)
+
+
 def missing_pairs(store: Store, modules: Sequence[str], pipelines: Sequence[str]) -> list[tuple[str, str]]:
-    """(module, pipeline) the store has no evaluation of, column by column."""
-    return [(m, p) for p in pipelines for m in modules if store.evaluation(m, p) is None]
+    """(module, pipeline) the store has no evaluation of, block by block, column by column within."""
+    missing = []
+    for start in range(0, len(modules), BLOCK):
+        block = modules[start:start + BLOCK]
+        known = {m: {e.pipeline for e in store.evaluations(m)} for m in block}
+        missing += [(m, p) for p in pipelines for m in block if p not in known[m]]
+    return missing
 
 
 def fill(store: Store, modules: Sequence[str], pipelines: Sequence[str], pool: WorkerPool,
