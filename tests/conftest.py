@@ -309,7 +309,7 @@ def tiny_model_dir(tmp_path_factory, tiny_corpus) -> Path:
 @pytest.fixture(scope="session")
 def tiny_pairs(tmp_path_factory, tiny_corpus) -> Path:
     """(assembly, IR) pairs of the tiny corpus's functions (passlm data pairs' library entry)."""
-    from passlm.disasm.pairs import build_pairs
+    from passlm.text.pairs import build_pairs
 
     out = tmp_path_factory.mktemp("pairs") / "pairs.jsonl"
     build_pairs(tiny_corpus, out, max_chars=2500, log=lambda message: None)

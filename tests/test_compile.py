@@ -7,7 +7,7 @@ import pytest
 
 import passlm
 from passlm import Module
-from passlm.compile import c_to_ir, load_module
+from passlm.compile import IR_FLAGS, ClangError, c_to_ir, first_error_line, ir_command, load_module, run_clang
 
 from conftest import EXAMPLE_NAMES
 
@@ -122,3 +122,48 @@ def test_missing_source_and_unknown_suffix(tmp_path):
 def test_missing_clang_is_a_compile_error(example_sources, tmp_path):
     with pytest.raises(passlm.CompileError, match="cannot run"):
         c_to_ir(example_sources["sort"], clang=str(tmp_path / "no-such-clang"))
+
+
+def test_first_error_line_skips_warnings():
+    stderr = ("a.c:1:1: warning: something\n  1 | int x\n"
+              "a.c:2:3: error: expected ';'\na.c:3:1: error: other\n2 errors generated.\n")
+    assert first_error_line(stderr) == "a.c:2:3: error: expected ';'"
+    assert first_error_line("") == "(no diagnostics)"
+
+
+def test_dates_are_the_epochs_and_header_paths_from_the_environment_are_ignored(tmp_path, monkeypatch):
+    headers = tmp_path / "headers"
+    headers.mkdir()
+    (headers / "only_here.h").write_text("#define FROM_CPATH 1\n")
+    src = tmp_path / "when.c"
+    src.write_text('const char *when = __DATE__ " " __TIME__;\n'
+                   "#if __has_include(<only_here.h>)\nint found = 1;\n#else\nint found = 0;\n#endif\n")
+    monkeypatch.setenv("CPATH", str(headers))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    text = Module.from_string(c_to_ir(src)).to_text()
+    assert "Jan  1 1970 00:00:00" in text  # SOURCE_DATE_EPOCH=0, whatever the caller's
+    assert re.search(r"@found = .*global i32 0", text)  # CPATH did not reach clang
+
+
+def test_compile_error_reason_is_clangs_first_error_line(tmp_path):
+    src = tmp_path / "two.c"
+    src.write_text("#warning first a warning\nint f(void) { return missing_a; }\nint g(void) { return missing_b; }\n")
+    with pytest.raises(ClangError) as info:
+        c_to_ir(src)
+    assert info.value.reason == f"{src}:2:22: error: use of undeclared identifier 'missing_a'"
+    assert str(info.value) == info.value.reason  # clang's line names the file already
+    assert "missing_b" in info.value.diagnostics and "missing_b" not in str(info.value)
+
+
+def test_run_clang_timeout_and_environment(tmp_path):
+    slow = tmp_path / "slow-clang"
+    slow.write_text("#!/bin/sh\necho \"$SOURCE_DATE_EPOCH $PASSLM_EXTRA\"\nsleep 5\n")
+    slow.chmod(0o755)
+    with pytest.raises(ClangError, match=r"^x\.c: clang timed out after 0\.5 s$"):
+        run_clang([str(slow)], timeout=0.5, what="x.c")
+    quick = tmp_path / "quick-clang"
+    quick.write_text("#!/bin/sh\necho \"$SOURCE_DATE_EPOCH $PASSLM_EXTRA\"\n")
+    quick.chmod(0o755)
+    assert run_clang([str(quick)], env={"PASSLM_EXTRA": "plugin"}).stdout == b"0 plugin\n"
+    assert ir_command("a.c", ("-x", "c"), clang="clang", working_directory="/src") == [
+        "clang", "-x", "c", *IR_FLAGS, "a.c", "-o", "-", "-working-directory", "/src"]

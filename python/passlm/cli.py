@@ -239,13 +239,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     from passlm.data.cli import register as register_data
     from passlm.eval.cli import register as register_eval
-    from passlm.screen import register as register_screen
+    from passlm.screen.cli import register as register_screen
     from passlm.tune.cli import register as register_tune
     from passlm.train.cli import register as register_train
     from passlm.engine.coreset_cli import register as register_coreset
     from passlm.server.cli import register as register_server
-    from passlm.disasm.cli import register as register_disasm
-    from passlm.emulate import register as register_emulate
+    from passlm.text.cli import register_disasm
+    from passlm.text.cli import register_emulate
 
     register_data(sub)
     register_tune(sub)

@@ -6,7 +6,6 @@ compare its object size with plain clang -Oz.
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import tempfile
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .compile import default_clang, run_clang
 from .engine import DEFAULT_ENGINE
 from .metrics import improvement_over_oz
 from .paths import llvm_tool, plugin_path
@@ -37,17 +37,19 @@ def object_size(obj: Path) -> int:
 
 
 def build_example(src: Path, engine: str, workdir: Path) -> DemoRow:
-    clang = llvm_tool("clang")
-    env = {**os.environ, "PASSLM_ENGINE": engine, "PASSLM_PRINT": "1"}
+    # Every clang run goes through passlm.compile: one environment (both builds alike), clang's first
+    # error line as a CompileError.
+    clang = default_clang()
     plain_obj, plugin_obj, exe = workdir / f"{src.stem}.oz.o", workdir / f"{src.stem}.o", workdir / src.stem
-    subprocess.run([clang, "-Oz", "-c", str(src), "-o", str(plain_obj)], check=True)
-    built = subprocess.run([clang, "-Oz", f"-fpass-plugin={plugin_path()}", "-c", str(src), "-o", str(plugin_obj)],
-                           env=env, check=True, capture_output=True, text=True)
-    chosen = PRINT_LINE.search(built.stderr)
-    for line in built.stderr.splitlines():
+    run_clang([clang, "-Oz", "-c", src, "-o", plain_obj], what=f"{src}: clang -Oz")
+    built = run_clang([clang, "-Oz", f"-fpass-plugin={plugin_path()}", "-c", src, "-o", plugin_obj],
+                      env={"PASSLM_ENGINE": engine, "PASSLM_PRINT": "1"}, what=f"{src}: clang -Oz with the plugin")
+    said = built.stderr.decode("utf-8", "replace")
+    chosen = PRINT_LINE.search(said)
+    for line in said.splitlines():
         if line.startswith("passlm: warning:"):
             print(line)
-    subprocess.run([clang, str(plugin_obj), "-o", str(exe)], check=True)
+    run_clang([clang, plugin_obj, "-o", exe], what=f"{src}: linking")
     output = subprocess.run([str(exe)], capture_output=True, text=True).stdout
     expected = src.with_suffix(".expected")
     return DemoRow(src.name, chosen["pipeline"] if chosen else "?", object_size(plugin_obj), object_size(plain_obj),

@@ -7,7 +7,6 @@ import time
 
 import passlm
 from passlm.compile import c_to_ir
-from passlm.data.build import first_error_line
 from passlm.store import Store
 
 
@@ -51,13 +50,6 @@ def test_failure_recorded_with_clangs_error(data_cli, tmp_path, example_dir):
     assert "error: use of undeclared identifier 'undefined_thing'" in failure["reason"]
     command = json.loads(data_cli.rows(db, "SELECT command FROM build_failures")[0][0])
     assert "sub/broken.c" in command and "-emit-llvm" in command
-
-
-def test_first_error_line_skips_warnings():
-    stderr = ("a.c:1:1: warning: something\n  1 | int x\n"
-              "a.c:2:3: error: expected ';'\na.c:3:1: error: other\n2 errors generated.\n")
-    assert first_error_line(stderr) == "a.c:2:3: error: expected ';'"
-    assert first_error_line("") == "(no diagnostics)"
 
 
 def test_flags_and_package_options(data_cli, tmp_path):

@@ -1,4 +1,4 @@
-"""Debian source packages: licence, versions, header search, job order; one real package (slow)."""
+"""Debian source packages: header search, job order, the work dir lock; one real package (slow)."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from passlm.data.build import DataError
-from passlm.data.debian import WorkdirLock, _DpkgVersion, licence_for, licence_of, package_jobs
+from passlm.data.debian import WorkdirLock, package_jobs
 from passlm.data.sources import HeaderIndex
 from passlm.store import Store
 
@@ -22,48 +22,6 @@ def _tree(root: Path, files: dict) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
     return root
-
-
-def test_licence_from_machine_readable_copyright(tmp_path):
-    _tree(tmp_path, {"debian/copyright": """\
-        Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
-        Upstream-Name: thing
-
-        Files: debian/*
-        Copyright: 2020 Someone
-        License: GPL-2+
-
-        Files: *
-        Copyright: 2019 Upstream
-        License: BSD-3-Clause
-
-        Files: src/gpl/*
-         tools/x.c
-        Copyright: 2019 Upstream
-        License: GPL-3+
-
-        License: BSD-3-Clause
-         Redistribution and use ...
-        """})
-    assert licence_of(tmp_path) == "BSD-3-Clause"
-    assert licence_for(tmp_path, "src/a.c") == "BSD-3-Clause"
-    assert licence_for(tmp_path, "src/gpl/sub/b.c") == "GPL-3+" == licence_for(tmp_path, "tools/x.c")
-
-
-def test_licence_summary_of_free_text(tmp_path):
-    _tree(tmp_path, {"debian/copyright": """\
-        This program is free software: you can redistribute it and/or modify
-        it under the terms of the GNU General Public License as published by
-        the Free Software Foundation, either version 3 of the License, or
-        (at your option) any later version.
-        """})
-    assert licence_of(tmp_path) == "GPL-3+ (summary of debian/copyright)"
-    assert licence_of(tmp_path / "nowhere") is None
-
-
-def test_debian_version_order():
-    ordered = ["1.0~rc1-1", "1.0-1", "1.0-1+deb12u1", "1.0a-1", "1.2-1", "1.10-1", "1:0.1-1"]
-    assert sorted(reversed(ordered), key=_DpkgVersion) == ordered
 
 
 def test_header_index_nearest_folder(tmp_path):

@@ -5,9 +5,10 @@ flags, the folder to compile in, and the provenance to record. The command is
 
     clang-19 FLAGS -Oz -Xclang -disable-llvm-passes -emit-llvm -c SRC -o - -working-directory CWD
 
-(the IR form of DESIGN.md), run in CWD with ``SOURCE_DATE_EPOCH=0``; sources
-are named relative to CWD where possible, so ``__FILE__``, ``__DATE__`` and
-the module hash depend neither on where a package was unpacked nor on when.
+(``passlm.compile.ir_command``), run in CWD by ``passlm.compile`` (whose
+environment has ``SOURCE_DATE_EPOCH=0``); sources are named relative to CWD
+where possible, so ``__FILE__``, ``__DATE__`` and the module hash depend
+neither on where a package was unpacked nor on when.
 
 :class:`Builder` compiles jobs in a pool (subprocess clang calls), takes the
 results in job order, and writes each at once: a module (stored once per
@@ -21,24 +22,18 @@ jobs' order, however the pool schedules them.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Sequence
 
-from ..compile import IR_FLAGS, default_clang
+from ..compile import COMPILE_TIMEOUT, ClangError, compile_ir, default_clang, ir_command
 from ..errors import PassLMError
 from ..store import Provenance, Store
 
 #: Modules whose bitcode is larger than this are skipped (with a recorded reason).
 MAX_BITCODE_BYTES = 2 * 1024 * 1024
-#: One clang call, at most (seconds).
-COMPILE_TIMEOUT = 300
-#: clang's environment: __DATE__, __TIME__ and __TIMESTAMP__ are those of the epoch (SOURCE_DATE_EPOCH,
-#: as in reproducible builds), so the same source gives the same module on any day.
-_CLANG_ENV = dict(os.environ, SOURCE_DATE_EPOCH="0")
 #: Header folders a job with a ``search`` may add, at most.
 MAX_HEADER_RETRIES = 8
 
@@ -64,7 +59,7 @@ class Job:
     search: Optional[object] = field(default=None, compare=False, hash=False, repr=False)
 
     def command(self, clang: str, extra: Sequence[str] = ()) -> list[str]:
-        return [clang, *self.flags, *extra, *IR_FLAGS, self.path, "-o", "-", "-working-directory", self.cwd]
+        return ir_command(self.path, (*self.flags, *extra), clang=clang, working_directory=self.cwd)
 
 
 @dataclass
@@ -99,28 +94,12 @@ class _Result:
     reason: Optional[str] = None  # set when the source did not give a module
 
 
-def first_error_line(stderr: str) -> str:
-    """The first line of clang's diagnostics that is an error (else the first line)."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    for line in lines:
-        if "error:" in line:
-            return line
-    return lines[0] if lines else "(no diagnostics)"
-
-
 def _run_clang(command: list[str], cwd: str, timeout: float) -> tuple[Optional[bytes], Optional[str]]:
-    """(bitcode, None) or (None, the reason it failed)."""
+    """(bitcode, None) or (None, the reason it failed: clang's first error line)."""
     try:
-        done = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=timeout, check=False, env=_CLANG_ENV)
-    except subprocess.TimeoutExpired:
-        return None, f"clang timed out after {timeout:g} s"
-    except OSError as e:
-        return None, f"cannot run {command[0]}: {e.strerror or e}"
-    if done.returncode != 0 or not done.stdout:
-        signal = f" (killed by signal {-done.returncode})" if done.returncode < 0 else ""
-        return None, first_error_line(done.stderr.decode("utf-8", "replace")) + signal
-    return done.stdout, None
+        return compile_ir(command, cwd=cwd, timeout=timeout), None
+    except ClangError as e:
+        return None, e.reason
 
 
 def _compile(job: Job, clang: str, timeout: float, max_bytes: int) -> _Result:

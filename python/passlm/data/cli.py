@@ -263,7 +263,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="JSON instead of a table")
     stats.set_defaults(func=cmd_stats)
 
-    from ..disasm.pairs import register_pairs
+    from ..text.cli import register_pairs
 
     register_pairs(sub)
     return data

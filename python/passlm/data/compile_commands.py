@@ -4,8 +4,8 @@ Each entry keeps the flags of the real build (include dirs, defines, -std,
 -f..., the working directory) and loses what would change the output form or
 write files: the compiler itself, -c/-S/-E, -o, the dependency-file flags, -O
 levels, debug info, LTO, instrumentation (sanitizers, profiling, coverage),
--Werror and pass plugins. The IR flags of DESIGN.md are then added by the
-builder (``-Oz -Xclang -disable-llvm-passes -emit-llvm -c SRC -o -``).
+-Werror and pass plugins. passlm's IR flags are then added by the
+builder (``passlm.compile.ir_command``: ``-Oz -Xclang -disable-llvm-passes -emit-llvm -c SRC -o -``).
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..compile import SOURCE_LANGUAGES
+from ..compile import SOURCE_LANGUAGES, language_flags
 from .build import DataError, Job
 
 
@@ -27,10 +27,6 @@ def find_sources(root: Path, suffixes: Iterable[str] = tuple(SOURCE_LANGUAGES),
                 rel = name if rel_folder == "." else os.path.join(rel_folder, name)
                 found.append(rel.replace(os.sep, "/"))
     return sorted(found)
-
-
-def language_flags(source: str) -> tuple[str, ...]:
-    return ("-x", SOURCE_LANGUAGES[Path(source).suffix])
 
 
 def dir_jobs(directory: str | os.PathLike, package: Optional[str] = None,

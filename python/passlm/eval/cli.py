@@ -157,7 +157,7 @@ def _text_task(args: argparse.Namespace, show, done) -> int:
 
     limit = slice(None, args.limit)
     if args.task == "disasm":
-        from ..disasm.pairs import read_pairs
+        from ..text.pairfile import read_pairs
 
         engine = args.engine
         if not engine:

@@ -1,7 +1,7 @@
 """The text tasks' numbers: disassembly on held-out pairs, and perplexity.
 
 ``eval_disasm(pairs, engine, k)`` lifts every pair's assembly with
-``passlm.disasm.lift`` and reports, as LLM Compiler does: the round-trip
+``passlm.text.lift`` and reports, as LLM Compiler does: the round-trip
 rate of the first candidate and of the best of k (any candidate
 round-trips), the exact-match rate of the first candidate against the
 reference IR, and the corpus BLEU of first candidates against the references.
@@ -26,7 +26,7 @@ from typing import Callable, Optional, Sequence
 
 def eval_disasm(pairs: Sequence, engine: str, k: int = 4, progress: Optional[Callable[[str], None]] = None) -> dict:
     from .. import __version__
-    from ..disasm.lift import lift_assembly
+    from ..text.lift import lift_assembly
     from ..llc import DEFAULT_LLC_ARGS
     from ..textmetrics import corpus_bleu, exact_match
 

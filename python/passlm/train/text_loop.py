@@ -98,7 +98,7 @@ def train_text(config: TextTrainConfig, out: str | Path, evaluate: bool = True) 
     """Trains (or resumes) a disassembly model into ``out``; returns the per-epoch history."""
     import torch
 
-    from ..disasm.pairs import read_pairs
+    from ..text.pairfile import read_pairs
     from ..model.llama import default_device
     from ..model.text_lm import TextLM
 

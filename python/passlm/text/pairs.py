@@ -55,26 +55,14 @@ The pairs of a corpus (``build_pairs``)
     assembly), no round trip. A module that does not load or optimize is a
     *module failure* (logged).
 
-The pair file (JSON lines; ASCII, non-ASCII escaped): one object per pair,
-these keys in this order, sorted smallest first by ``len(asm) + len(ir)``,
-then by function name, then by module::
-
-    {"module": "<store hash>", "package": "zlib" or null, "split": "train" or null,
-     "function": "<plain name>", "ir": "<cleaned IR>", "asm": "<llc's assembly>"}
-
-It is written to ``FILE.tmp`` and renamed at the end, so a killed run leaves
-the previous file (or none), never part of one. ``read_pairs`` reads it back
-and rejects a bad line with ``FILE:LINE: what is wrong`` (ValueError).
+The pairs are written to a pair file (:mod:`passlm.text.pairfile`).
 """
 from __future__ import annotations
 
-import argparse
+import errno
 import hashlib
-import json
-import os
 import re
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -85,54 +73,16 @@ from typing import Callable, Optional, Sequence
 from ..defaults import OZ
 from ..llc import DEFAULT_LLC_ARGS, compile_ir, round_trips
 from ..paths import llvm_tool
+from .pairfile import Pair, sort_key, write_pairs
 
-#: What the corpus modules are optimized with before their functions are extracted (clang -Oz's middle end).
 #: One llvm-extract call, at most (seconds); llc's limit is compile_ir's.
 EXTRACT_TIMEOUT = 120
-#: The keys of a pair object in the file, in the order written.
-PAIR_KEYS = ("module", "package", "split", "function", "ir", "asm")
 
 # A define line: everything before the name (linkage, attributes, return type; never an '@'), then the
 # name, quoted or not, then '('.
 _DEFINE = re.compile(r'^define\b([^@\n]*)@(?:"((?:[^"\\\n]|\\.)*)"|([-\w$.]+))\(', re.M)
 _AVAILABLE_EXTERNALLY = re.compile(r"\bavailable_externally\b")
 _HEX = b"0123456789abcdefABCDEF"
-
-
-# ------------------------------------------------------------------- pairs
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One function: its IR alone in a module (cleaned) and the assembly llc-19 makes of it."""
-
-    module: str
-    package: Optional[str]
-    split: Optional[str]
-    function: str
-    ir: str
-    asm: str
-
-    @property
-    def ir_chars(self) -> int:
-        return len(self.ir)
-
-    @property
-    def asm_chars(self) -> int:
-        return len(self.asm)
-
-    @property
-    def chars(self) -> int:
-        """The size the file is sorted and ``max_chars`` filters by: assembly and IR."""
-        return len(self.asm) + len(self.ir)
-
-    def to_json(self) -> dict:
-        return {key: getattr(self, key) for key in PAIR_KEYS}
-
-
-def sort_key(pair: Pair) -> tuple:
-    """Smallest first; ties by function name, then module."""
-    return (pair.chars, pair.function, pair.module)
 
 
 @dataclass
@@ -338,13 +288,12 @@ def build_pairs(store_path: str | Path, out_path: str | Path, split: Optional[st
                 llc_args: Sequence[str] = DEFAULT_LLC_ARGS) -> PairCounts:
     """Writes the deduplicated pairs of a store's modules (optimized with default<Oz>) to a JSON-lines
     file, smallest first (see the module doc); returns what became of the functions."""
-    from ..data.build import DataError
     from ..store import Store
 
     if not Path(store_path).is_file():
-        raise DataError(f"{store_path}: no such store")
+        raise FileNotFoundError(errno.ENOENT, "no such store", str(store_path))
     if jobs < 1:
-        raise DataError(f"jobs must be at least 1, not {jobs}")
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
     with Store(store_path) as store:
         hashes = store.module_hashes(split)
         if limit is not None:
@@ -375,109 +324,4 @@ def build_pairs(store_path: str | Path, out_path: str | Path, split: Optional[st
     return total
 
 
-# ------------------------------------------------------------------- files
-
-
-def write_pairs(path: str | Path, pairs: Sequence[Pair]) -> None:
-    """One JSON object per line, in the order given; written whole or not at all (temporary file, rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="ascii") as f:
-        for pair in pairs:
-            f.write(json.dumps(pair.to_json()) + "\n")
-    os.replace(temporary, path)
-
-
-def _pair_from_line(raw: bytes, where: str) -> Pair:
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{where}: not UTF-8 (byte {e.start + 1})") from None
-    if not line.strip():
-        raise ValueError(f"{where}: empty line, expected a JSON object")
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{where}: not JSON: {e.msg} (column {e.colno})") from None
-    if not isinstance(obj, dict):
-        raise ValueError(f"{where}: expected a JSON object, got {type(obj).__name__}")
-    missing = [k for k in PAIR_KEYS if k not in obj]
-    unknown = sorted(k for k in obj if k not in PAIR_KEYS)
-    if missing or unknown:
-        problems = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + \
-                   ([f"unknown {', '.join(map(repr, unknown))}"] if unknown else [])
-        raise ValueError(f"{where}: {'; '.join(problems)} (keys: {', '.join(PAIR_KEYS)})")
-    for key in PAIR_KEYS:
-        nullable = key in ("package", "split")
-        if not (isinstance(obj[key], str) or (nullable and obj[key] is None)):
-            wanted = "a string or null" if nullable else "a string"
-            raise ValueError(f"{where}: '{key}' must be {wanted}, not {json.dumps(obj[key])[:40]}")
-    return Pair(**obj)
-
-
-def read_pairs(path: str | Path) -> list[Pair]:
-    """The pairs of a file written by ``build_pairs``; a bad line raises ValueError('FILE:LINE: ...')."""
-    with open(path, "rb") as f:
-        return [_pair_from_line(raw, f"{path}:{number}") for number, raw in enumerate(f, 1)]
-
-
-# --------------------------------------------------------------------- CLI
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def cmd_pairs(args: argparse.Namespace) -> int:
-    """``passlm data pairs``: progress on stderr, a one-line summary on stdout."""
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    counts = build_pairs(args.db, args.out, split=args.split, max_chars=args.max_chars, limit=args.limit,
-                         jobs=args.jobs, log=log)
-    excluded = ""
-    if args.exclude:
-        removed = exclude_pairs(args.out, args.exclude)
-        excluded = f"; {removed} pairs whose IR is in {args.exclude} removed"
-    print(f"passlm: {counts.summary()}{excluded}; wrote {args.out}")
-    return 0
-
-
-def exclude_pairs(path: str | Path, other: str | Path) -> int:
-    """Remove from the file ``path`` the pairs whose IR is also in ``other``
-    (a held-out split must not hold a header function the train split has);
-    returns how many were removed."""
-    seen = {p.ir for p in read_pairs(other)}
-    pairs = read_pairs(path)
-    kept = [p for p in pairs if p.ir not in seen]
-    write_pairs(path, kept)
-    return len(pairs) - len(kept)
-
-
-def register_pairs(sub) -> argparse.ArgumentParser:
-    """Adds ``pairs`` to a subparsers object (``passlm data``'s)."""
-    pairs = sub.add_parser(
-        "pairs", help="(assembly, IR) pairs per function, for disassembly",
-        description="Optimize each module of a store with default<Oz>, extract every defined function alone "
-                    "(llvm-extract-19), compile it with llc-19 -O2 -relocation-model=pic, keep the pairs that "
-                    "round-trip, deduplicated by IR, and write them as JSON lines, smallest first.")
-    pairs.add_argument("--db", required=True, metavar="PATH", help="the store (SQLite)")
-    pairs.add_argument("--out", required=True, metavar="FILE.jsonl", help="the pair file (replaced at the end)")
-    pairs.add_argument("--split", choices=("train", "valid", "test"), help="only modules of this split")
-    pairs.add_argument("--max-chars", type=_positive, metavar="N",
-                       help="keep only pairs with at most N characters of assembly and IR together")
-    pairs.add_argument("--limit", type=_positive, metavar="N", help="the first N modules only (store order)")
-    pairs.add_argument("-j", "--jobs", type=_positive, default=2, help="modules worked on at once (default 2)")
-    pairs.add_argument("--exclude", metavar="OTHER.jsonl",
-                       help="leave out pairs whose IR is in OTHER (e.g. the train pairs, for held-out pairs)")
-    pairs.set_defaults(func=cmd_pairs)
-    return pairs
-
-
-__all__ = ["Pair", "PairCounts", "build_pairs", "clean_ir", "cmd_pairs", "defined_functions", "exclude_pairs",
-           "extract_function",
-           "function_pairs", "read_pairs", "register_pairs", "sort_key", "write_pairs"]
+__all__ = ["PairCounts", "build_pairs", "clean_ir", "defined_functions", "extract_function", "function_pairs"]

@@ -15,15 +15,8 @@ import pytest
 
 import passlm
 from engine.conftest import CompletionServer, build_tiny_llama, generate_answering
-from passlm.emulate import (
-    Emulation,
-    actual,
-    compare_ir,
-    emulate,
-    main,
-    parse_emulation_answer,
-    register,
-)
+from passlm.text.cli import register_emulate
+from passlm.text.emulate import Emulation, actual, compare_ir, emulate, parse_emulation_answer
 from passlm.engine import EngineSpecError
 from passlm.engine.llm_compiler import CODE_MAX_NEW_TOKENS
 from passlm.engine.prompts import emulation_prompt
@@ -190,11 +183,18 @@ def test_compare_ir():
 # ------------------------------------------------------------------ command
 
 
+def run_emulate(argv: list) -> int:
+    """``passlm emulate ARGV`` as the passlm command runs it, errors included."""
+    from passlm.cli import main
+
+    return main(["emulate", *argv])
+
+
 def test_check_prints_the_real_figures_beside_the_prediction(example, server, capsys):
     real = actual(example["text"], PASSES, name=str(example["path"]))
     predicted = (real.instructions + 1, real.object_size - 1)
     server.answer(answer_for(real.ir, *predicted))
-    assert main([str(example["path"]), "--passes", PASSES, "--engine", f"openai:{server.base}", "--check"]) == 0
+    assert run_emulate([str(example["path"]), "--passes", PASSES, "--engine", f"openai:{server.base}", "--check"]) == 0
     out, err = capsys.readouterr()
     assert out == real.ir
     rows = {line.split()[0]: line.split()[1:] for line in err.splitlines()[1:]}
@@ -206,7 +206,7 @@ def test_check_prints_the_real_figures_beside_the_prediction(example, server, ca
 def test_json_and_output_file(example, server, tmp_path, capsys):
     server.answer(answer_for(SMALL_IR, 2, 48))
     out_file = tmp_path / "predicted.ll"
-    assert main([str(example["path"]), "--passes", PASSES, "--engine", f"openai:{server.base}", "--check",
+    assert run_emulate([str(example["path"]), "--passes", PASSES, "--engine", f"openai:{server.base}", "--check",
                  "--json", "-o", str(out_file)]) == 0
     document = json.loads(capsys.readouterr().out)
     assert out_file.read_text() == SMALL_IR
@@ -219,7 +219,7 @@ def test_json_and_output_file(example, server, tmp_path, capsys):
 
 def test_register_adds_the_subcommand(example, server, tmp_path, capsys):
     parser = argparse.ArgumentParser(prog="passlm")
-    register(parser.add_subparsers(dest="command"))
+    register_emulate(parser.add_subparsers(dest="command"))
     server.answer(answer_for(SMALL_IR, 2, 48))
     args = parser.parse_args(["emulate", str(example["path"]), "--passes", PASSES, "--engine",
                               f"openai:{server.base}", "-o", str(tmp_path / "out.ll")])
@@ -231,7 +231,7 @@ def test_register_adds_the_subcommand(example, server, tmp_path, capsys):
 def test_bitcode_input_is_sent_as_printed_ir(example_bcs, server, capsys):
     server.answer(answer_for(SMALL_IR, 2, 48))
     bc = str(example_bcs[EXAMPLE])
-    assert main([bc, "--passes", PASSES, "--engine", f"openai:{server.base}"]) == 0
+    assert run_emulate([bc, "--passes", PASSES, "--engine", f"openai:{server.base}"]) == 0
     printed = passlm.Module.from_file(bc).to_text()
     assert server.requests[-1]["body"]["prompt"].startswith(
         "[INST] Give the LLVM-IR for the following code when optimized using opt -p 'module(default<Oz>)':\n\n"
@@ -241,7 +241,7 @@ def test_bitcode_input_is_sent_as_printed_ir(example_bcs, server, capsys):
 def test_engine_from_environment(example, server, monkeypatch, capsys):
     server.answer(answer_for(SMALL_IR, 2, 48))
     monkeypatch.setenv("PASSLM_ENGINE", f"openai:{server.base}")
-    assert main([str(example["path"]), "--passes", PASSES]) == 0
+    assert run_emulate([str(example["path"]), "--passes", PASSES]) == 0
     assert capsys.readouterr().out == SMALL_IR
 
 
@@ -270,30 +270,30 @@ def one_error_line(capsys) -> str:
 def test_no_engine_that_can_emulate(example, monkeypatch, capsys, environment, message):
     if environment:
         monkeypatch.setenv("PASSLM_ENGINE", environment)
-    assert main([str(example["path"]), "--passes", PASSES]) == 1
+    assert run_emulate([str(example["path"]), "--passes", PASSES]) == 1
     assert re.search(message, one_error_line(capsys))
 
 
 def test_engine_that_cannot_emulate_exits_1(example, capsys):
-    assert main([str(example["path"]), "--passes", PASSES, "--engine", "fixed:default<Oz>"]) == 1
+    assert run_emulate([str(example["path"]), "--passes", PASSES, "--engine", "fixed:default<Oz>"]) == 1
     assert "cannot emulate opt" in one_error_line(capsys)
 
 
 def test_missing_file_exits_1(tmp_path, capsys):
     missing = tmp_path / "absent.ll"
-    assert main([str(missing), "--passes", PASSES, "--engine", "openai:http://127.0.0.1:9/v1"]) == 1
+    assert run_emulate([str(missing), "--passes", PASSES, "--engine", "openai:http://127.0.0.1:9/v1"]) == 1
     assert one_error_line(capsys) == f"{missing}: No such file or directory"
 
 
 def test_ir_that_does_not_parse_names_file_and_line(tmp_path, capsys):
     bad = tmp_path / "bad.ll"
     bad.write_text("define i32 @f() {\n  ret i32 %nope\n}\n")
-    assert main([str(bad), "--passes", PASSES, "--engine", "openai:http://127.0.0.1:9/v1"]) == 1
+    assert run_emulate([str(bad), "--passes", PASSES, "--engine", "openai:http://127.0.0.1:9/v1"]) == 1
     assert one_error_line(capsys).startswith(f"{bad}:2:")
 
 
 def test_bad_pipeline_exits_1(example, capsys):
-    assert main([str(example["path"]), "--passes", "notapass", "--engine", "openai:http://127.0.0.1:9/v1"]) == 1
+    assert run_emulate([str(example["path"]), "--passes", "notapass", "--engine", "openai:http://127.0.0.1:9/v1"]) == 1
     assert "notapass" in one_error_line(capsys)
 
 
@@ -304,10 +304,10 @@ def test_unreachable_server_exits_1(example, capsys):
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()
-    assert main([str(example["path"]), "--passes", PASSES, "--engine", f"openai:http://127.0.0.1:{port}/v1"]) == 1
+    assert run_emulate([str(example["path"]), "--passes", PASSES, "--engine", f"openai:http://127.0.0.1:{port}/v1"]) == 1
     assert "cannot connect" in one_error_line(capsys)
 
 
 def test_k_must_be_positive(example, capsys):
-    assert main([str(example["path"]), "--passes", PASSES, "--engine", "openai:http://127.0.0.1:9/v1", "-k", "0"]) == 1
+    assert run_emulate([str(example["path"]), "--passes", PASSES, "--engine", "openai:http://127.0.0.1:9/v1", "-k", "0"]) == 1
     assert "k must be at least 1" in one_error_line(capsys)

@@ -11,7 +11,7 @@ What is read and written:
   the figures stated in the prompt are the input module's own, measured by
   passlm's core as it is, without a pass (``Module.evaluate("")``):
   instructions in function bodies, and object size = Berkeley text + data of
-  the object clang -Oz's backend makes of it (DESIGN.md);
+  the object clang -Oz's backend makes of it;
 * the prompt goes to the engine's ``complete`` (``llm-compiler:DIR`` or
   ``openai:URL``, the engines that answer LLM Compiler's prompts), fitted to
   the model's context first (``llm-compiler`` cuts the IR at a line
@@ -20,7 +20,7 @@ What is read and written:
   what it reads);
 * with ``--check``, the real result (:func:`actual`): the pipeline run by the
   core on a copy of the module, its printed IR and figures, compared with the
-  prediction by exact match and BLEU (:mod:`passlm.eval.textmetrics`). The
+  prediction by exact match and BLEU (:mod:`passlm.textmetrics`). The
   core optimizes for clang -Oz's target settings, position-independent code
   included, so its IR is ``opt-19 -relocation-model=pic -S -passes=P``'s
   (tested); plain ``opt -p P`` can differ (relative lookup tables, say).
@@ -28,23 +28,22 @@ What is read and written:
     passlm emulate FILE.ll --passes PIPELINE [--engine SPEC] [-k N] [--check] [--json] [-o OUT]
 
 The predicted IR (the best answer's) goes to stdout, or to ``-o OUT``; a
-table of the figures follows, on stderr when the IR is on stdout, else on
-stdout. ``--json`` prints everything as one JSON object on stdout instead.
+table of the figures (:func:`format_table`) follows, on stderr when the IR
+is on stdout, else on stdout. ``--json`` prints everything as one JSON
+object on stdout instead (the command is in :mod:`passlm.text.cli`).
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import re
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .engine import COMPLETION_ENGINES, EngineSpecError, make_engine
-from .engine.llm_compiler import CODE_MAX_NEW_TOKENS
-from .engine.prompts import emulation_prompt, parse_code_answer
+from ..engine import COMPLETION_ENGINES, EngineSpecError, make_engine
+from ..engine.llm_compiler import CODE_MAX_NEW_TOKENS
+from ..engine.prompts import emulation_prompt, parse_code_answer
 
 ENGINE_ENV = "PASSLM_ENGINE"
 _BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")  # raw bitcode, bitcode wrapper
@@ -184,12 +183,12 @@ def actual(ir_text: str, passes: str, *, name: str = "<input>") -> Emulation:
 
 def compare_ir(predicted: str, real: str) -> IRComparison:
     """Exact match and BLEU of a predicted IR against the real one."""
-    from .textmetrics import corpus_bleu, exact_match
+    from ..textmetrics import corpus_bleu, exact_match
 
     return IRComparison(exact_match(predicted, real), corpus_bleu([predicted], [real]))
 
 
-# ------------------------------------------------------------------ command
+# ------------------------------------------------------------------ reading and showing
 
 
 def read_ir_file(path: str) -> str:
@@ -237,93 +236,3 @@ def format_table(source: Emulation, predictions: Sequence[Emulation], real: Opti
     return "\n".join(
         "  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(line)).rstrip()
         for line in lines)
-
-
-def _with_newline(text: str) -> str:
-    return text if not text or text.endswith("\n") else text + "\n"
-
-
-def cmd_emulate(args: argparse.Namespace) -> int:
-    spec = engine_spec_for(args.engine)
-    ir_text = read_ir_file(args.file)
-    predictions = emulate(ir_text, args.passes, spec, args.k, name=args.file, max_new_tokens=args.max_new_tokens)
-    source = measure(ir_text, name=args.file)
-    real = actual(ir_text, args.passes, name=args.file) if args.check else None
-    best_ir = _with_newline(predictions[0].ir) if predictions else ""
-    if args.output:
-        Path(args.output).write_text(best_ir)
-    if args.json:
-        answers = []
-        for prediction in predictions:
-            entry = asdict(prediction)
-            if real:
-                entry.update(asdict(compare_ir(prediction.ir, real.ir)))
-            answers.append(entry)
-        document = {"file": args.file, "passes": args.passes, "engine": spec,
-                    "input": {"instructions": source.instructions, "object_size": source.object_size},
-                    "predictions": answers}
-        if real:
-            document["actual"] = {"ir": real.ir, "instructions": real.instructions, "object_size": real.object_size}
-        json.dump(document, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return 0
-    table = format_table(source, predictions, real)
-    if args.output:
-        print(table)
-    else:
-        sys.stdout.write(best_ir)
-        sys.stdout.flush()
-        print(table, file=sys.stderr)
-    return 0
-
-
-def register(subparsers) -> argparse.ArgumentParser:
-    """Adds `emulate` to the passlm command's subparsers."""
-    parser = subparsers.add_parser(
-        "emulate",
-        help="LLM Compiler predicts the IR opt -p PIPELINE makes of a module",
-        description=(
-            "Ask an LLM Compiler model (llm-compiler:DIR or openai:URL) for the IR that "
-            "'opt -p PIPELINE' makes of FILE (.ll or .bc), with LLM Compiler's exact emulation prompt, "
-            "which states FILE's real instruction count and object size. The best answer's IR goes to "
-            "stdout (or -o), then a table of the predicted figures (on stderr when the IR is on stdout); "
-            "--check runs the pipeline for real and adds its figures, exact match and BLEU."
-        ),
-    )
-    parser.add_argument("file", metavar="FILE", help="the input module (.ll or .bc)")
-    parser.add_argument("--passes", required=True, metavar="PIPELINE",
-                        help="a new-PM pipeline (opt -passes syntax), e.g. 'module(default<Oz>)'")
-    parser.add_argument("--engine", metavar="SPEC",
-                        help=f"llm-compiler:DIR or openai:URL; required unless ${ENGINE_ENV} names one of these "
-                             "(the other engines only propose pipelines)")
-    parser.add_argument("-k", type=int, default=1, metavar="N",
-                        help="answers asked for (default 1: greedy; more: beam search or sampling)")
-    parser.add_argument("--max-new-tokens", type=int, default=CODE_MAX_NEW_TOKENS, metavar="N",
-                        help=f"room for each answer, in tokens (default {CODE_MAX_NEW_TOKENS})")
-    parser.add_argument("--check", action="store_true",
-                        help="also run the pipeline (passlm's core) and compare: figures, exact match, BLEU")
-    parser.add_argument("--json", action="store_true", help="one JSON object on stdout instead of IR and table")
-    parser.add_argument("-o", "--output", metavar="OUT", help="write the predicted IR to OUT instead of stdout")
-    parser.set_defaults(func=cmd_emulate)
-    return parser
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """`python -m passlm.emulate FILE --passes P ...`: the same as `passlm emulate`, errors included."""
-    from .cli import USER_ERRORS, _describe, _error
-
-    parser = argparse.ArgumentParser(prog="passlm")
-    register(parser.add_subparsers(dest="command", required=True))
-    try:
-        args = parser.parse_args(["emulate", *(sys.argv[1:] if argv is None else argv)])
-    except SystemExit as e:
-        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
-    try:
-        return args.func(args)
-    except USER_ERRORS as e:
-        _error(_describe(e))
-        return 1
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,27 +1,15 @@
 """(assembly, IR) pairs for disassembly: one per defined function, each verified by llc-19, deduplicated
-across modules, sorted smallest first, written and read back; and the ``pairs`` command."""
+across modules, sorted smallest first, written and read back."""
 from __future__ import annotations
 
-import argparse
 import json
 import re
 
 import pytest
 
 import passlm
-from passlm.disasm.pairs import (
-    PAIR_KEYS,
-    Pair,
-    PairCounts,
-    build_pairs,
-    clean_ir,
-    defined_functions,
-    function_pairs,
-    read_pairs,
-    register_pairs,
-    sort_key,
-    write_pairs,
-)
+from passlm.text.pairfile import PAIR_KEYS, read_pairs, sort_key, write_pairs
+from passlm.text.pairs import PairCounts, build_pairs, clean_ir, defined_functions, function_pairs
 from passlm.llc import round_trips
 from passlm.store import Provenance, Store
 
@@ -169,40 +157,3 @@ def test_build_pairs_keeps_one_copy_named_after_the_first_module(tmp_path):
     assert (counts.pairs, counts.too_long) == (len([p for p in pairs if p.chars <= smallest]),
                                                3 - counts.pairs)
     assert all(p.chars <= smallest for p in read_pairs(out))
-
-
-@pytest.mark.parametrize("line, problem", [
-    ("not json", "not JSON"),
-    ("[1, 2]", "expected a JSON object"),
-    ('{"module": "m"}', "missing 'package'"),
-    ('{"module": "m", "package": null, "split": null, "function": 3, "ir": "", "asm": ""}',
-     "'function' must be a string"),
-    ('{"module": "m", "package": null, "split": null, "function": "f", "ir": "", "asm": "", "x": 1}',
-     "unknown 'x'"),
-    ("", "empty line"),
-])
-def test_read_pairs_names_the_file_and_line_of_a_bad_line(tmp_path, line, problem):
-    path = tmp_path / "bad.jsonl"
-    good = json.dumps(Pair("m", "p", "train", "f", "ir\n", "asm\n").to_json())
-    path.write_text(f"{good}\n{line}\n{good}\n")
-    with pytest.raises(ValueError, match=re.escape(f"{path}:2: {problem}")):
-        read_pairs(path)
-
-
-def test_the_pairs_command(tiny_corpus, tmp_path, capsys):
-    parser = argparse.ArgumentParser(prog="passlm data")
-    register_pairs(parser.add_subparsers())
-    out = tmp_path / "cli.jsonl"
-    args = parser.parse_args(["pairs", "--db", str(tiny_corpus), "--out", str(out), "--split", "test",
-                              "--max-chars", "4000", "--limit", "2", "-j", "1"])
-    assert args.func(args) == 0
-    summary = capsys.readouterr().out.strip()
-    found = re.fullmatch(r"passlm: 2 modules read, (\d+) functions, (\d+) pairs kept; dropped: \d+ extraction "
-                         r"failures, \d+ llc failures, \d+ no round trip, \d+ duplicates, (\d+) too long; wrote "
-                         + re.escape(str(out)), summary)
-    assert found, summary
-    pairs = read_pairs(out)
-    assert len(pairs) == int(found.group(2)) > 0 and int(found.group(3)) > 0
-    assert all(p.chars <= 4000 and p.split == "test" for p in pairs)
-    with pytest.raises(SystemExit):
-        parser.parse_args(["pairs", "--db", str(tiny_corpus), "--out", str(out), "--split", "nope"])

@@ -9,7 +9,7 @@ line boundary when it does not fit), then k answers from the engine's
 Each answer's IR is the text inside its ``<code>...</code>``, else the
 answer stripped (:func:`passlm.engine.prompts.parse_code_answer`); empty IRs
 and repeats are dropped, the engine's order (best first) and scores kept.
-Nothing is checked here: round-tripping is :mod:`passlm.disasm.lift`'s work.
+Nothing is checked here: round-tripping is :mod:`passlm.text.lift`'s work.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from passlm import cli
-from passlm.disasm.lift import check_assembly, lift_assembly
+from passlm.text.lift import check_assembly, lift_assembly
 from passlm.llc import compile_ir
 
 ADD = """target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.conftest import CompletionServer, TokenizerSpy, build_tiny_llama, generate_answering
-from passlm.disasm.propose import propose_ir
+from passlm.text.propose import propose_ir
 from passlm.engine import EngineSpecError, make_engine
 from passlm.engine.llm_compiler import CODE_MAX_NEW_TOKENS
 from passlm.engine.prompts import disassembly_prompt

@@ -1,1 +1,0 @@
-"""Assembly to LLVM-IR: data pairs, lifting with round-trip verification."""

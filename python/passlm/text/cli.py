@@ -1,0 +1,206 @@
+"""The commands of the text tasks; each module here only registers its parsers.
+
+    passlm disasm f.s [--engine SPEC] [-k 4] [--triple T] [--llc-args '-O2 -relocation-model=pic'] [-o f.ll]
+    passlm emulate FILE.ll --passes PIPELINE [--engine SPEC] [-k N] [--check] [--json] [-o OUT]
+    passlm data pairs --db PATH --out FILE.jsonl [--split S] [--max-chars N] [--exclude OTHER.jsonl]
+
+``disasm``: the IR goes to stdout (or -o); one line on stderr says whether it
+round-trips. IR that does not is printed all the same, its first line the
+comment ``; passlm: NOT VERIFIED: ...``. Exit status 0 either way; 1 for user
+errors (a missing file, assembly llvm-mc rejects, an unknown triple, an
+engine that cannot disassemble).
+
+``emulate``: see :mod:`passlm.text.emulate`. ``pairs`` (under ``passlm
+data``): see :mod:`passlm.text.pairs`; progress on stderr, a one-line summary
+on stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from .emulate import CODE_MAX_NEW_TOKENS, ENGINE_ENV
+from .lift import DEFAULT_TRIPLE
+
+# ------------------------------------------------------------------- disasm
+
+
+def register_disasm(sub) -> argparse.ArgumentParser:
+    """Adds ``disasm`` to the passlm command's subparsers."""
+    from ..llc import DEFAULT_LLC_ARGS
+
+    parser = sub.add_parser(
+        "disasm", help="lift assembly to LLVM-IR, verified by round trip through llc-19",
+        description=("Ask an engine for k LLVM-IRs of the assembly in FILE (a function as llc-19 writes it), "
+                     "compile each back with llc-19 at the settings that made the assembly, and print the "
+                     "first that gives exactly the input back (verified), else the closest one, marked "
+                     "NOT VERIFIED."))
+    parser.add_argument("file", metavar="FILE.s")
+    parser.add_argument("--engine", required=True, metavar="SPEC",
+                        help="model:DIR (a model of passlm train --task disasm; none is shipped), "
+                             "llm-compiler:DIR or openai:URL (LLM Compiler's disassembly prompt)")
+    parser.add_argument("-k", type=int, default=4, metavar="N", help="candidates asked of the engine (default 4)")
+    parser.add_argument("--triple", default=DEFAULT_TRIPLE, help=f"target of the assembly (default {DEFAULT_TRIPLE})")
+    parser.add_argument("--llc-args", default=" ".join(DEFAULT_LLC_ARGS),
+                        help=f"llc-19 settings that produced the assembly (default '{' '.join(DEFAULT_LLC_ARGS)}')")
+    parser.add_argument("-o", "--output", metavar="FILE.ll", help="write the IR here instead of stdout")
+    parser.add_argument("--json", action="store_true", help="every candidate and its check, as JSON, on stdout")
+    parser.set_defaults(func=cmd_disasm)
+    return parser
+
+
+def cmd_disasm(args: argparse.Namespace) -> int:
+    """The lifted IR on stdout (or -o, or all candidates as JSON); one line on stderr says if it is verified."""
+    from .lift import lift_assembly
+
+    if args.k < 1:
+        raise ValueError("-k must be at least 1")
+    asm = Path(args.file).read_text()
+    lifted = lift_assembly(asm, args.engine, args.k, args.triple, shlex.split(args.llc_args), name=args.file)
+    n = len(lifted.candidates)
+    if args.json:
+        print(json.dumps({"file": args.file, "engine": args.engine, "verified": lifted.verified,
+                          "chosen": lifted.chosen, "ir": lifted.ir,
+                          "candidates": [vars(c) for c in lifted.candidates]}, indent=1))
+    elif args.output:
+        Path(args.output).write_text(lifted.marked_ir())
+    else:
+        sys.stdout.write(lifted.marked_ir())
+    settings = f"llc-19 {args.llc_args} -mtriple={args.triple}"
+    if lifted.verified:
+        print(f"passlm: {args.file}: verified: candidate {lifted.chosen + 1} of {n} round-trips ({settings})",
+              file=sys.stderr)
+    elif n:
+        best = lifted.candidates[lifted.chosen]
+        print(f"passlm: warning: {args.file}: NOT VERIFIED: none of {n} candidates round-trips ({settings}); "
+              f"the closest is candidate {lifted.chosen + 1} (BLEU {best.bleu:.2f} of its assembly)", file=sys.stderr)
+    else:
+        print(f"passlm: warning: {args.file}: the engine gave no candidate", file=sys.stderr)
+    return 0
+
+
+# ------------------------------------------------------------------ emulate
+
+
+def _with_newline(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def cmd_emulate(args: argparse.Namespace) -> int:
+    """The best prediction's IR and a table of figures (see passlm.text.emulate); or all of it as JSON."""
+    from .emulate import actual, compare_ir, emulate, engine_spec_for, format_table, measure, read_ir_file
+
+    spec = engine_spec_for(args.engine)
+    ir_text = read_ir_file(args.file)
+    predictions = emulate(ir_text, args.passes, spec, args.k, name=args.file, max_new_tokens=args.max_new_tokens)
+    source = measure(ir_text, name=args.file)
+    real = actual(ir_text, args.passes, name=args.file) if args.check else None
+    best_ir = _with_newline(predictions[0].ir) if predictions else ""
+    if args.output:
+        Path(args.output).write_text(best_ir)
+    if args.json:
+        answers = []
+        for prediction in predictions:
+            entry = asdict(prediction)
+            if real:
+                entry.update(asdict(compare_ir(prediction.ir, real.ir)))
+            answers.append(entry)
+        document = {"file": args.file, "passes": args.passes, "engine": spec,
+                    "input": {"instructions": source.instructions, "object_size": source.object_size},
+                    "predictions": answers}
+        if real:
+            document["actual"] = {"ir": real.ir, "instructions": real.instructions, "object_size": real.object_size}
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    table = format_table(source, predictions, real)
+    if args.output:
+        print(table)
+    else:
+        sys.stdout.write(best_ir)
+        sys.stdout.flush()
+        print(table, file=sys.stderr)
+    return 0
+
+
+def register_emulate(subparsers) -> argparse.ArgumentParser:
+    """Adds ``emulate`` to the passlm command's subparsers."""
+    parser = subparsers.add_parser(
+        "emulate",
+        help="LLM Compiler predicts the IR opt -p PIPELINE makes of a module",
+        description=(
+            "Ask an LLM Compiler model (llm-compiler:DIR or openai:URL) for the IR that "
+            "'opt -p PIPELINE' makes of FILE (.ll or .bc), with LLM Compiler's exact emulation prompt, "
+            "which states FILE's real instruction count and object size. The best answer's IR goes to "
+            "stdout (or -o), then a table of the predicted figures (on stderr when the IR is on stdout); "
+            "--check runs the pipeline for real and adds its figures, exact match and BLEU."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="the input module (.ll or .bc)")
+    parser.add_argument("--passes", required=True, metavar="PIPELINE",
+                        help="a new-PM pipeline (opt -passes syntax), e.g. 'module(default<Oz>)'")
+    parser.add_argument("--engine", metavar="SPEC",
+                        help=f"llm-compiler:DIR or openai:URL; required unless ${ENGINE_ENV} names one of these "
+                             "(the other engines only propose pipelines)")
+    parser.add_argument("-k", type=int, default=1, metavar="N",
+                        help="answers asked for (default 1: greedy; more: beam search or sampling)")
+    parser.add_argument("--max-new-tokens", type=int, default=CODE_MAX_NEW_TOKENS, metavar="N",
+                        help=f"room for each answer, in tokens (default {CODE_MAX_NEW_TOKENS})")
+    parser.add_argument("--check", action="store_true",
+                        help="also run the pipeline (passlm's core) and compare: figures, exact match, BLEU")
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout instead of IR and table")
+    parser.add_argument("-o", "--output", metavar="OUT", help="write the predicted IR to OUT instead of stdout")
+    parser.set_defaults(func=cmd_emulate)
+    return parser
+
+
+# -------------------------------------------------------------- data pairs
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def cmd_pairs(args: argparse.Namespace) -> int:
+    """``passlm data pairs``: progress on stderr, a one-line summary on stdout."""
+    from .pairfile import exclude_pairs
+    from .pairs import build_pairs
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    counts = build_pairs(args.db, args.out, split=args.split, max_chars=args.max_chars, limit=args.limit,
+                         jobs=args.jobs, log=log)
+    excluded = ""
+    if args.exclude:
+        removed = exclude_pairs(args.out, args.exclude)
+        excluded = f"; {removed} pairs whose IR is in {args.exclude} removed"
+    print(f"passlm: {counts.summary()}{excluded}; wrote {args.out}")
+    return 0
+
+
+def register_pairs(sub) -> argparse.ArgumentParser:
+    """Adds ``pairs`` to a subparsers object (``passlm data``'s)."""
+    pairs = sub.add_parser(
+        "pairs", help="(assembly, IR) pairs per function, for disassembly",
+        description="Optimize each module of a store with default<Oz>, extract every defined function alone "
+                    "(llvm-extract-19), compile it with llc-19 -O2 -relocation-model=pic, keep the pairs that "
+                    "round-trip, deduplicated by IR, and write them as JSON lines, smallest first.")
+    pairs.add_argument("--db", required=True, metavar="PATH", help="the store (SQLite)")
+    pairs.add_argument("--out", required=True, metavar="FILE.jsonl", help="the pair file (replaced at the end)")
+    pairs.add_argument("--split", choices=("train", "valid", "test"), help="only modules of this split")
+    pairs.add_argument("--max-chars", type=_positive, metavar="N",
+                       help="keep only pairs with at most N characters of assembly and IR together")
+    pairs.add_argument("--limit", type=_positive, metavar="N", help="the first N modules only (store order)")
+    pairs.add_argument("-j", "--jobs", type=_positive, default=2, help="modules worked on at once (default 2)")
+    pairs.add_argument("--exclude", metavar="OTHER.jsonl",
+                       help="leave out pairs whose IR is in OTHER (e.g. the train pairs, for held-out pairs)")
+    pairs.set_defaults(func=cmd_pairs)
+    return pairs

@@ -1,0 +1,29 @@
+"""The text tasks' commands registered by passlm.text.cli (disasm and emulate are tested with their tasks)."""
+from __future__ import annotations
+
+import argparse
+import re
+
+import pytest
+
+from passlm.text.cli import register_pairs
+from passlm.text.pairfile import read_pairs
+
+
+def test_the_pairs_command(tiny_corpus, tmp_path, capsys):
+    parser = argparse.ArgumentParser(prog="passlm data")
+    register_pairs(parser.add_subparsers())
+    out = tmp_path / "cli.jsonl"
+    args = parser.parse_args(["pairs", "--db", str(tiny_corpus), "--out", str(out), "--split", "test",
+                              "--max-chars", "4000", "--limit", "2", "-j", "1"])
+    assert args.func(args) == 0
+    summary = capsys.readouterr().out.strip()
+    found = re.fullmatch(r"passlm: 2 modules read, (\d+) functions, (\d+) pairs kept; dropped: \d+ extraction "
+                         r"failures, \d+ llc failures, \d+ no round trip, \d+ duplicates, (\d+) too long; wrote "
+                         + re.escape(str(out)), summary)
+    assert found, summary
+    pairs = read_pairs(out)
+    assert len(pairs) == int(found.group(2)) > 0 and int(found.group(3)) > 0
+    assert all(p.chars <= 4000 and p.split == "test" for p in pairs)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["pairs", "--db", str(tiny_corpus), "--out", str(out), "--split", "nope"])
