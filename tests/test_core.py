@@ -82,7 +82,7 @@ def test_evaluate_matches_opt_llc_llvm_size(name, pipeline, example_bcs, referen
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_oz_object_size_matches_clang_oz(name, example_sources, clang, llvm_size, tmp_path):
-    """DESIGN.md: in-process default<Oz> + codegen = `clang-19 -Oz -c x.c`."""
+    """In-process default<Oz> + codegen = `clang-19 -Oz -c x.c`."""
     src = example_sources[name]
     obj = tmp_path / f"{name}.o"
     subprocess.run([clang, "-Oz", "-c", str(src), "-o", str(obj)], check=True, capture_output=True)
@@ -181,6 +181,60 @@ def test_object_size_of_unverifiable_module_is_not_a_pipeline_error():
             call()
         assert not isinstance(info.value, passlm.PipelineError), str(info.value)
         assert "dominate" in str(info.value)
+
+
+@pytest.mark.parametrize("memo", [True, False])
+def test_a_result_that_fails_the_verifier_is_an_error_with_its_message(memo):
+    """evaluate verifies what the pipeline made: a broken result is never
+    counted or measured, and the error is the verifier's, not the pipeline's."""
+    module = Module.from_string(UNVERIFIABLE_IR, name="v.ll", verify=False)
+    with pytest.raises(passlm.CodegenError) as info:
+        module.evaluate("function(no-op-function)", memo=memo)
+    assert str(info.value).startswith("module fails the verifier: ")
+    assert "dominate" in str(info.value)
+
+
+# ------------------------------------------------------------ the guard's decision
+
+GUARD_CASES = [
+    # (-Oz, candidates, guard) -> (kind, winner); None is a failed evaluation.
+    ((100, [110, 90, 90], True), ("candidate", 1)),  # the smallest; between equals, the earlier
+    ((100, [100], True), ("baseline-smallest", None)),  # a tie with -Oz goes to -Oz
+    ((100, [None, 120], True), ("baseline-smallest", None)),  # a failure never wins
+    ((100, [None, 99], True), ("candidate", 1)),
+    ((100, [None, None], True), ("no-candidate-ok", None)),
+    ((100, [], True), ("no-candidate-ok", None)),
+    ((None, [50], True), ("baseline-failed", None)),  # -Oz failed: kept, nothing compared
+    ((None, [50], False), ("baseline-failed", None)),
+    ((100, [0, 5], True), ("candidate", 0)),  # an empty object is a size
+    ((100, [None, 120, 50], False), ("candidate", 1)),  # guard off: the first that works
+    ((100, [None], False), ("no-candidate-ok", None)),
+]
+
+
+@pytest.mark.parametrize("case, expected", GUARD_CASES, ids=[str(c[0]) for c in GUARD_CASES])
+def test_choose_by_guard(case, expected):
+    baseline, candidates, guard = case
+    assert passlm.choose_by_guard(baseline, candidates, guard=guard) == expected
+
+
+def test_choose_by_guard_keeps_the_plugins_guarantee():
+    """Whatever the figures: with the guard on, what is kept is never larger
+    than -Oz, and it is -Oz unless a candidate is strictly smaller."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        oz = rng.choice([None, *range(95, 106)])
+        sizes = [rng.choice([None, *range(95, 106)]) for _ in range(rng.randint(0, 5))]
+        kind, winner = passlm.choose_by_guard(oz, sizes)
+        ok = [s for s in sizes if s is not None]
+        if oz is None:
+            assert (kind, winner) == ("baseline-failed", None)
+        elif ok and min(ok) < oz:
+            assert (kind, winner) == ("candidate", sizes.index(min(ok)))
+        else:
+            assert (kind, winner) == ("baseline-smallest" if ok else "no-candidate-ok", None)
 
 
 @pytest.mark.parametrize("pipeline", BAD_PIPELINES)

@@ -12,6 +12,7 @@
 
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/map.h>
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/unique_ptr.h>
@@ -49,6 +50,29 @@ struct FileFailure {
 };
 
 std::string takeMessage(llvm::Error E) { return llvm::toString(std::move(E)); }
+
+/// Throws the carrier of an evaluation's error (called with the GIL
+/// released; the translator below raises the Python exception): a rejected
+/// pipeline is a PipelineError, a result that fails the verifier or does not
+/// compile a CodegenError.
+[[noreturn]] void raiseEvaluationError(llvm::Error E,
+                                       const std::string &Pipeline) {
+  using Stage = passlm::EvaluationError::Stage;
+  Stage Where = Stage::Codegen;
+  std::string Message;
+  llvm::handleAllErrors(
+      std::move(E),
+      [&](const passlm::EvaluationError &Failure) {
+        Where = Failure.stage();
+        Message = Failure.message();
+      },
+      [&](const llvm::ErrorInfoBase &Other) { Message = Other.message(); });
+  if (Where == Stage::Pipeline)
+    throw PipelineFailure{Pipeline, Message};
+  if (Where == Stage::Verifier)
+    throw CodegenFailure{"module fails the verifier: " + Message};
+  throw CodegenFailure{Message};
+}
 
 class IRModule {
 public:
@@ -158,17 +182,12 @@ public:
                                          bool UseMemo) {
     nb::gil_scoped_release NoGIL;
     std::shared_ptr<const std::string> Bytes = snapshot();
-    llvm::Expected<passlm::Evaluation> Result = passlm::evaluatePipeline(
-        llvm::MemoryBufferRef(*Bytes, "snapshot"), Pipeline,
-        UseMemo ? Memo.get() : nullptr);
-    if (!Result) {
-      std::string Message = takeMessage(Result.takeError());
-      // Parse errors are the caller's pipeline; the rest is codegen.
-      if (!Pipeline.empty())
-        if (llvm::Error E = passlm::checkPipeline(Pipeline))
-          throw PipelineFailure{Pipeline, takeMessage(std::move(E))};
-      throw CodegenFailure{Message};
-    }
+    passlm::EvaluateOptions Options;
+    Options.Memo = UseMemo ? Memo.get() : nullptr;
+    llvm::Expected<passlm::Evaluation> Result = passlm::evaluateBitcode(
+        llvm::MemoryBufferRef(*Bytes, "snapshot"), Pipeline, Options);
+    if (!Result)
+      raiseEvaluationError(Result.takeError(), Pipeline);
     return {Result->Instructions, Result->ObjectSize};
   }
 
@@ -224,6 +243,37 @@ void checkPipeline(const std::string &Pipeline) {
   }
   if (!Message.empty())
     throw PipelineFailure{Pipeline, Message};
+}
+
+/// The guard's decision (passlm::chooseByGuard) on object sizes, None for an
+/// evaluation that failed: (what is kept, the winner's index or None).
+std::pair<std::string, std::optional<size_t>>
+chooseByGuard(std::optional<uint64_t> Baseline,
+              const std::vector<std::optional<uint64_t>> &Candidates,
+              bool Guard) {
+  auto measured = [](std::optional<uint64_t> Size) {
+    passlm::Measured M;
+    M.Ok = Size.has_value();
+    M.ObjectSize = Size.value_or(0);
+    return M;
+  };
+  std::vector<passlm::Measured> Sizes;
+  for (std::optional<uint64_t> Size : Candidates)
+    Sizes.push_back(measured(Size));
+  passlm::GuardChoice Choice =
+      passlm::chooseByGuard(measured(Baseline), Sizes, Guard);
+  using Kind = passlm::GuardChoice::Kind;
+  switch (Choice.Choice) {
+  case Kind::Candidate:
+    return {"candidate", Choice.Winner};
+  case Kind::BaselineSmallest:
+    return {"baseline-smallest", std::nullopt};
+  case Kind::NoCandidateOk:
+    return {"no-candidate-ok", std::nullopt};
+  case Kind::BaselineFailed:
+    break;
+  }
+  return {"baseline-failed", std::nullopt};
 }
 
 void loadPassPlugin(const std::string &Path) {
@@ -326,6 +376,17 @@ NB_MODULE(_core, m) {
       },
       "Pass names the linked LLVM knows, by level (module, cgscc, "
       "function, loop).");
+  m.def("choose_by_guard", &chooseByGuard, "baseline"_a, "candidates"_a,
+        "guard"_a = true,
+        "What the plugin's guard keeps, from object sizes (None: that "
+        "evaluation failed), candidates in the engine's order. Returns "
+        "(kind, index): ('candidate', i) when candidates[i] wins (guard on: "
+        "the smallest, strictly smaller than baseline, ties to the earlier; "
+        "guard off: the first that did not fail); else (kind, None) with "
+        "kind 'baseline-smallest' (no candidate is smaller: -Oz), "
+        "'no-candidate-ok' (all failed, or none) or 'baseline-failed' (-Oz "
+        "failed: kept unmeasured, nothing compared). Rules: "
+        "passlm::chooseByGuard in Core.h.");
   m.def("load_pass_plugin", &loadPassPlugin, "path"_a,
         "Load an LLVM pass plugin; later pipelines may name its passes.");
   m.attr("LLVM_VERSION") = LLVM_VERSION_STRING;

@@ -1,8 +1,8 @@
-//===- ObjectSize.cpp - object size by in-memory codegen, and evaluations --===//
+//===- ObjectSize.cpp - object size by in-memory codegen, and evaluate ----===//
 //
 // Object size is Berkeley text + data (llvm-size -B; bss excluded) of the
 // object that clang -Oz's backend makes of the module: codegen -O2, PIC.
-// That equals `llc-19 -O2 -relocation-model=pic -filetype=obj` (DESIGN.md).
+// That equals `llc-19 -O2 -relocation-model=pic -filetype=obj`.
 //
 //===----------------------------------------------------------------------===//
 #include "passlm/Core.h"
@@ -20,19 +20,22 @@ using namespace llvm;
 
 namespace passlm {
 
-static Error errorf(const Twine &Message) {
-  return createStringError(inconvertibleErrorCode(), Message);
+char EvaluationError::ID = 0;
+
+void EvaluationError::log(raw_ostream &OS) const { OS << Message; }
+
+std::error_code EvaluationError::convertToErrorCode() const {
+  return inconvertibleErrorCode();
 }
 
-Expected<uint64_t> objectSizeConsuming(Module &M) {
-  // Codegen of a broken module hits assertions or fatal errors; refuse first.
-  std::string Broken = verifyModule(M);
-  if (!Broken.empty())
-    return errorf("module fails the verifier: " + Broken);
-  Expected<TargetMachine *> TMOrErr = targetMachineFor(M);
-  if (!TMOrErr)
-    return TMOrErr.takeError();
-  TargetMachine &TM = **TMOrErr;
+static Error failed(EvaluationError::Stage Stage, const Twine &Message) {
+  return make_error<EvaluationError>(Stage, Message.str());
+}
+
+/// The object size of M, which must verify: codegen of a broken module hits
+/// assertions or fatal errors. M is rewritten by codegen (CodeGenPrepare and
+/// friends) and gets the target's triple and data layout when it had none.
+static Expected<uint64_t> compileAndMeasure(Module &M, TargetMachine &TM) {
   if (M.getTargetTriple().empty())
     M.setTargetTriple(TM.getTargetTriple().str());
   if (M.getDataLayoutStr().empty())
@@ -44,14 +47,16 @@ Expected<uint64_t> objectSizeConsuming(Module &M) {
   TargetLibraryInfoImpl TLII(Triple(M.getTargetTriple()));
   PM.add(new TargetLibraryInfoWrapperPass(TLII));
   if (TM.addPassesToEmitFile(PM, OS, nullptr, CodeGenFileType::ObjectFile))
-    return errorf("the target cannot emit object files");
+    return failed(EvaluationError::Stage::Codegen,
+                  "the target cannot emit object files");
   PM.run(M);
 
   Expected<std::unique_ptr<object::ObjectFile>> Obj =
       object::ObjectFile::createObjectFile(
           MemoryBufferRef(StringRef(Object.data(), Object.size()), "object"));
   if (!Obj)
-    return Obj.takeError();
+    return failed(EvaluationError::Stage::Codegen,
+                  toString(Obj.takeError()));
   uint64_t Size = 0;
   for (const object::SectionRef &Section : (*Obj)->sections())
     if (Section.isBerkeleyText() || Section.isBerkeleyData())
@@ -88,37 +93,53 @@ std::string bitcodeFingerprint(const Module &M) {
   return std::string(Digest.begin(), Digest.end());
 }
 
-Expected<Evaluation> evaluateConsuming(Module &M, StringRef Pipeline,
-                                       SizeMemo *Memo) {
+Expected<Evaluation> evaluate(Module &M, StringRef Pipeline,
+                              const EvaluateOptions &Options) {
+  using Stage = EvaluationError::Stage;
+  // The target machine first: once it exists (cached for this thread),
+  // runPipeline can only fail on the pipeline's text.
+  Expected<TargetMachine *> TM = targetMachineFor(M);
+  if (!TM)
+    return failed(Stage::Codegen, toString(TM.takeError()));
   if (!Pipeline.empty())
     if (Error E = runPipeline(M, Pipeline))
-      return std::move(E);
+      return failed(Stage::Pipeline, toString(std::move(E)));
+  // Every result is verified, measured or not: a pipeline that makes broken
+  // IR is a wrong pipeline, whatever its figures would have been.
+  if (std::string Broken = verifyModule(M); !Broken.empty())
+    return failed(Stage::Verifier, Broken);
+
   Evaluation Result;
   Result.Instructions = countInstructions(M);
+  if (!Options.MeasureSize)
+    return Result;
   std::string Key;
-  if (Memo) {
+  if (Options.Memo) {
     Key = bitcodeFingerprint(M);
-    if (std::optional<uint64_t> Known = Memo->find(Key)) {
+    if (std::optional<uint64_t> Known = Options.Memo->find(Key)) {
       Result.ObjectSize = *Known;
       return Result;
     }
   }
-  Expected<uint64_t> Size = objectSizeConsuming(M);
+  Expected<uint64_t> Size = compileAndMeasure(M, **TM);
   if (!Size)
     return Size.takeError();
   Result.ObjectSize = *Size;
-  if (Memo)
-    Memo->insert(Key, *Size);
+  if (Options.Memo)
+    Options.Memo->insert(Key, *Size);
   return Result;
 }
 
-Expected<Evaluation> evaluatePipeline(MemoryBufferRef Bitcode,
-                                      StringRef Pipeline, SizeMemo *Memo) {
+Expected<Evaluation> evaluateBitcode(MemoryBufferRef Bitcode,
+                                     StringRef Pipeline,
+                                     const EvaluateOptions &Options) {
   LLVMContext Ctx;
   Expected<std::unique_ptr<Module>> M = parseBitcodeFile(Bitcode, Ctx);
   if (!M)
-    return M.takeError();
-  return evaluateConsuming(**M, Pipeline, Memo);
+    return failed(EvaluationError::Stage::Codegen,
+                  "could not read the module back: " +
+                      toString(M.takeError()));
+  return evaluate(**M, Pipeline, Options);
 }
 
 } // namespace passlm

@@ -53,24 +53,24 @@ void childFatalError(void *, const char *Reason, bool) {
 
   // fork gave the child its own copy of the parent's memory: work on M
   // itself (a CloneModule would lose use-list order and change results).
-  Module *Copy = const_cast<Module *>(&M);
+  EvaluateOptions Options;
+  Options.MeasureSize = MeasureSize;
+  Expected<Evaluation> Result =
+      evaluate(const_cast<Module &>(M), Pipeline, Options);
   std::string Reply;
-  if (Error E = runPipeline(*Copy, Pipeline)) {
-    Reply = "ERR " + toString(std::move(E));
-  } else if (std::string Broken = verifyModule(*Copy); !Broken.empty()) {
-    Reply = "ERR the result fails the verifier: " + Broken;
+  if (!Result) {
+    Reply = "ERR ";
+    handleAllErrors(
+        Result.takeError(),
+        [&](const EvaluationError &E) {
+          if (E.stage() == EvaluationError::Stage::Verifier)
+            Reply += "the result fails the verifier: ";
+          Reply += E.message();
+        },
+        [&](const ErrorInfoBase &E) { Reply += E.message(); });
   } else {
-    uint64_t Instructions = countInstructions(*Copy);
-    uint64_t Size = 0;
-    if (MeasureSize) {
-      Expected<uint64_t> Measured = objectSizeConsuming(*Copy);
-      if (!Measured)
-        Reply = "ERR " + toString(Measured.takeError());
-      else
-        Size = *Measured;
-    }
-    if (Reply.empty())
-      Reply = "OK " + std::to_string(Instructions) + " " + std::to_string(Size);
+    Reply = "OK " + std::to_string(Result->Instructions) + " " +
+            std::to_string(Result->ObjectSize);
   }
   for (char &C : Reply)
     if (C == '\n')

@@ -25,8 +25,9 @@ struct Trial {
   std::string Error;       // one line, when !Ok
 };
 
-/// Runs Pipeline on a copy of M in a child process, verifies the result and,
-/// when MeasureSize, measures its object size. M is not modified.
+/// Evaluates Pipeline on a copy of M in a child process (passlm::evaluate:
+/// runs, verifies and, when MeasureSize, measures its object size, as the
+/// _core extension does). M is not modified.
 Trial tryInChild(const llvm::Module &M, llvm::StringRef Pipeline,
                  bool MeasureSize, unsigned TimeoutMs);
 

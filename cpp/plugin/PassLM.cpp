@@ -25,8 +25,6 @@ using namespace llvm;
 
 namespace passlm {
 
-static const char *const Baseline = "default<Oz>";
-
 /// One line to stderr in one write: backends on several threads (lld's
 /// ThinLTO) must not interleave their lines.
 static void printLine(const std::string &Line) { errs() << Line + "\n"; }
@@ -63,7 +61,7 @@ private:
       return;
     }
     printLine("passlm: warning: " + Name + ": " + What +
-              (FallsBack ? "; using default<Oz>" : ""));
+              (FallsBack ? std::string("; using ") + BaselinePipeline : ""));
   }
 
   unsigned remainingMs() const {
@@ -149,12 +147,12 @@ std::string Chooser::choose() {
   if (Candidates.empty()) {
     if (!Dropped.empty())
       reportDropped(true);
-    return Baseline;
+    return BaselinePipeline;
   }
   // An earlier build already tried this very IR with these candidates and
   // these settings (a server remembers): run what it chose, try nothing.
   if (Known &&
-      (Known->Pipeline == Baseline ||
+      (Known->Pipeline == BaselinePipeline ||
        std::find(Candidates.begin(), Candidates.end(), Known->Pipeline) !=
            Candidates.end())) {
     reportDropped(false);
@@ -167,67 +165,73 @@ std::string Chooser::choose() {
   std::string Chosen = measureAll(Candidates, Complete);
   if (Complete && !Chosen.empty())
     recordVerdict(O, Hash, Proposed, Verdict{Chosen, ChosenSize, BaselineSize});
-  return Chosen.empty() ? Baseline : Chosen;
+  return Chosen.empty() ? BaselinePipeline : Chosen;
 }
 
-/// Measures -Oz and the candidates in children; returns the guard's choice
-/// ("" when none: -Oz). Complete is cleared when a candidate was not
-/// measured (budget, crash, timeout), so the choice is not remembered.
+/// Measures -Oz and the candidates in children and returns what the guard
+/// (chooseByGuard, Core.h) keeps: a candidate, -Oz by the guard's choice,
+/// or "" when nothing could be compared (-Oz). Measuring stops where the
+/// answer cannot change (-Oz failed; guard off and one candidate works) or
+/// when the time budget is spent; Complete is then cleared, as it is when a
+/// candidate failed, so the choice is not remembered.
 std::string Chooser::measureAll(const std::vector<std::string> &Candidates,
                                 bool &Complete) {
   bool Measure = O.Guard || O.Print;
+  std::optional<Measured> Base;
   if (Measure) {
-    Trial Base = tryInChild(M, Baseline, true, remainingMs());
-    if (!Base.Ok) {
-      problem(std::string("could not measure default<Oz>: ") + Base.Error,
-              true);
-      Complete = false;
-      return "";
-    }
-    BaselineSize = ChosenSize = Base.ObjectSize;
+    Trial T = tryInChild(M, BaselinePipeline, true, remainingMs());
+    Base = Measured{T.Ok, T.ObjectSize, T.Error};
   }
-  std::string Chosen;
-  bool AnyWorked = false;
-  for (size_t I = 0; I < Candidates.size(); ++I) {
-    const std::string &P = Candidates[I];
-    Trial T;
-    if (P == Baseline) {
-      T.Ok = true;
-      T.ObjectSize = BaselineSize;
-    } else {
-      unsigned Left = remainingMs();
-      if (Left == 0) {
-        problem("time budget of " + std::to_string(O.BudgetMs) +
-                    " ms spent after " + std::to_string(I) + " of " +
-                    std::to_string(Candidates.size()) + " candidates",
-                false);
-        Complete = false;
-        break;
+  std::vector<Measured> Results;
+  if (!Base || Base->Ok) {
+    for (size_t I = 0; I < Candidates.size(); ++I) {
+      const std::string &P = Candidates[I];
+      Trial T;
+      if (P == BaselinePipeline) {
+        T.Ok = true;
+        T.ObjectSize = Base ? Base->ObjectSize : 0;
+      } else {
+        unsigned Left = remainingMs();
+        if (Left == 0) {
+          problem("time budget of " + std::to_string(O.BudgetMs) +
+                      " ms spent after " + std::to_string(I) + " of " +
+                      std::to_string(Candidates.size()) + " candidates",
+                  false);
+          Complete = false;
+          break;
+        }
+        T = tryInChild(M, P, Measure, Left);
       }
-      T = tryInChild(M, P, Measure, Left);
-    }
-    if (!T.Ok) {
-      Dropped.push_back("'" + P + "': " + T.Error);
-      Complete = false;
-      continue;
-    }
-    AnyWorked = true;
-    if (!O.Guard) { // the engine's best that works
-      Chosen = P;
-      ChosenSize = T.ObjectSize;
-      break;
-    }
-    if (T.ObjectSize < ChosenSize) { // strictly smaller: ties go to -Oz
-      Chosen = P;
-      ChosenSize = T.ObjectSize;
+      Results.push_back(Measured{T.Ok, T.ObjectSize, T.Error});
+      if (T.Ok && !O.Guard)
+        break; // the first that works wins: the rest cannot change that
     }
   }
-  reportDropped(!AnyWorked);
-  if (Chosen.empty()) {
-    ChosenSize = BaselineSize;
-    return O.Guard && AnyWorked ? Baseline : "";
+
+  GuardChoice Choice = chooseByGuard(Base, Results, O.Guard);
+  using Kind = GuardChoice::Kind;
+  if (Choice.Choice == Kind::BaselineFailed) {
+    problem(std::string("could not measure ") + BaselinePipeline + ": " +
+                Base->Error,
+            true);
+    Complete = false;
+    return "";
   }
-  return Chosen;
+  BaselineSize = Base ? Base->ObjectSize : 0;
+  ChosenSize = Choice.ObjectSize;
+  for (const auto &[Index, Why] : Choice.Dropped)
+    Dropped.push_back("'" + Candidates[Index] + "': " + Why);
+  if (!Choice.Dropped.empty())
+    Complete = false;
+  reportDropped(Choice.Choice == Kind::NoCandidateOk);
+  switch (Choice.Choice) {
+  case Kind::Candidate:
+    return Candidates[Choice.Winner];
+  case Kind::BaselineSmallest:
+    return BaselinePipeline;
+  default:
+    return "";
+  }
 }
 
 } // namespace
@@ -242,8 +246,9 @@ PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
   if (Error E = runPipeline(M, Pipeline)) {
     // Tried in a child already, so this is not expected; stay safe anyway.
     printLine("passlm: warning: " + M.getSourceFileName() + ": '" + Pipeline +
-              "' failed: " + toString(std::move(E)) + "; using default<Oz>");
-    cantFail(runPipeline(M, Baseline));
+              "' failed: " + toString(std::move(E)) + "; using " +
+              BaselinePipeline);
+    cantFail(runPipeline(M, BaselinePipeline));
   }
   if (Opts.Print) {
     std::string Line;

@@ -16,7 +16,8 @@ from .errors import (
 
 __version__ = "0.1.0"
 
-_CORE_NAMES = frozenset({"LLVM_VERSION", "Module", "check_pipeline", "load_pass_plugin", "pass_names"})
+_CORE_NAMES = frozenset({"LLVM_VERSION", "Module", "check_pipeline", "choose_by_guard", "load_pass_plugin",
+                         "pass_names"})
 
 
 def __getattr__(name: str):
@@ -31,6 +32,7 @@ __all__ = [
     "LLVM_VERSION",
     "Module",
     "check_pipeline",
+    "choose_by_guard",
     "load_pass_plugin",
     "pass_names",
     "CodegenError",

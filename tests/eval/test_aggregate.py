@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+import passlm
 from passlm.engine import Candidate
 from passlm.eval.run import Prediction, aggregate, build_row, seed_everything
 from passlm.eval.suite import SuiteModule
@@ -80,6 +81,39 @@ def test_a_failed_baseline_leaves_the_module_out():
     assert a["excluded"] == [{"name": "b", "hash": "hash-b", "reason": "-Oz crash"}]
     assert a["columns"]["top1"]["ok"] == 1 and a["columns"]["top1"]["geomean"] == pytest.approx(0.1)
     assert rows[1]["best_of_k_guarded"]["status"] == "crash"
+
+
+def test_guarded_columns_are_the_plugins_guard():
+    """Ties go to -Oz, a failed candidate never wins, a failed -Oz is kept
+    (unmeasured): the rules of passlm.choose_by_guard, on every row."""
+    tie = make_row("tie", 100, [("p1", "ok", 100), ("p2", "ok", 100)])
+    for column in ("top1_guarded", "best_of_k_guarded"):
+        assert (tie[column]["pipeline"], tie[column]["kept"]) == (OZ, "-Oz")
+    failed_first = make_row("f", 100, [("p1", "crash", None), ("p2", "ok", 99)])
+    assert (failed_first["top1_guarded"]["pipeline"], failed_first["top1_guarded"]["kept"]) == (OZ, "-Oz")
+    assert (failed_first["best_of_k_guarded"]["pipeline"], failed_first["best_of_k_guarded"]["kept"]) == \
+        ("p2", "candidate")
+    no_oz = make_row("n", 100, [("p1", "ok", 10)], oz_status="crash")
+    for column in ("top1_guarded", "best_of_k_guarded"):
+        assert (no_oz[column]["pipeline"], no_oz[column]["status"], no_oz[column]["kept"]) == (OZ, "crash", None)
+    engine_failed = make_row("e", 100, [], prediction_status="engine-error")
+    assert engine_failed["best_of_k_guarded"]["kept"] == "-Oz"
+
+    rng = random.Random(3)
+    for i in range(300):
+        oz_ok = rng.random() > 0.1
+        figures = [(f"p{j}", *rng.choice([("ok", s) for s in (98, 99, 100, 101)] + [("crash", None), ("invalid", None)]))
+                   for j in range(rng.randint(1, 4))]
+        row = make_row(f"r{i}", 100, figures, oz_status="ok" if oz_ok else "timeout")
+        sizes = [size for _, _, size in figures]
+        for column, considered in (("top1_guarded", sizes[:1]), ("best_of_k_guarded", sizes)):
+            kind, winner = passlm.choose_by_guard(100 if oz_ok else None, considered)
+            kept = row[column]
+            if kind == "candidate":
+                assert (kept["pipeline"], kept["object_size"], kept["kept"]) == \
+                    (figures[winner][0], considered[winner], "candidate")
+            else:
+                assert kept["pipeline"] == OZ and kept["kept"] == ("-Oz" if oz_ok else None)
 
 
 def test_no_ok_figures_give_none_not_an_error():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import passlm
-from passlm.pipelines.workers import Job, WorkerPool
+from passlm.pipelines.workers import Job, ModuleCache, WorkerPool, evaluate_in_worker
 from support import EXAMPLES
 
 
@@ -29,6 +29,31 @@ def test_results_equal_in_process_evaluation(interp):
     for p in pipelines:
         assert results[p].status == "ok"
         assert (results[p].instructions, results[p].object_size) == reference.evaluate(p)
+
+
+def test_module_cache_drops_the_least_recently_used(interp):
+    _, bitcode = interp
+    cache = ModuleCache(capacity=2)
+    a, b = cache.get("a", bitcode), cache.get("b", bitcode)
+    assert cache.get("a", bitcode) is a  # parsed once
+    cache.get("c", bitcode)
+    assert list(cache.modules) == ["a", "c"]  # b was the least recently used
+    assert cache.get("b", bitcode) is not b
+
+
+def test_worker_evaluation_statuses(interp):
+    """The one evaluation pool workers and Ray tasks run: figures of
+    Module.evaluate, every error it raises an invalid status with its message."""
+    module, bitcode = interp
+    cache = ModuleCache()
+    status, instructions, size, detail, seconds = evaluate_in_worker(cache, module, bitcode, "default<Oz>")
+    assert (status, (instructions, size), detail) == ("ok", passlm.Module.from_string(bitcode).evaluate("default<Oz>"),
+                                                      None)
+    assert seconds > 0
+    status, _, _, detail, _ = evaluate_in_worker(cache, module, bitcode, "nosuchpass")
+    assert status == "invalid" and "unknown pass name 'nosuchpass'" in detail
+    status, _, _, detail, _ = evaluate_in_worker(cache, "cut", bitcode[:100], "default<Oz>")
+    assert status == "invalid" and detail.startswith("IRParseError: ")
 
 
 def test_a_crashing_pipeline_takes_only_its_worker(interp):

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -32,6 +33,11 @@ class TargetMachine;
 } // namespace llvm
 
 namespace passlm {
+
+/// The pipeline every choice is measured against and falls back to: clang
+/// -Oz's middle end. The one spelling of it in C++ (Python's is
+/// passlm.defaults.OZ); messages are built from it too.
+inline constexpr char BaselinePipeline[] = "default<Oz>";
 
 /// Registers every target LLVM was built with, once per process.
 void initializeTargets();
@@ -87,7 +93,8 @@ llvm::Expected<llvm::TargetMachine *> targetMachineFor(const llvm::Module &M);
 
 /// Runs a new-PM pipeline string (opt -passes syntax) on M in place, with
 /// M's TargetMachine, as opt does. A malformed pipeline or unknown pass is an
-/// Error with LLVM's message; M is untouched in that case.
+/// Error with LLVM's message; M is untouched in that case. The result is not
+/// verified (evaluate does that).
 /// Caution: some pipelines parse and then abort the process at run time
 /// (report_fatal_error); nothing in-process can catch that.
 llvm::Error runPipeline(llvm::Module &M, llvm::StringRef Pipeline);
@@ -98,12 +105,6 @@ llvm::Error loadPassPlugin(llvm::StringRef Path);
 
 /// Only parses Pipeline; returns LLVM's message on failure.
 llvm::Error checkPipeline(llvm::StringRef Pipeline);
-
-/// Object size (Berkeley text + data, as llvm-size -B) of M compiled to an
-/// in-memory object with clang -Oz's codegen settings. Codegen rewrites the
-/// IR it compiles (CodeGenPrepare and friends), so M is left modified:
-/// pass a copy you do not need.
-llvm::Expected<uint64_t> objectSizeConsuming(llvm::Module &M);
 
 /// Object sizes of modules already compiled, keyed by bitcodeFingerprint.
 /// Identical IR compiles to an identical object, and in tuning many
@@ -130,22 +131,117 @@ private:
 /// fingerprints, equal objects.
 std::string bitcodeFingerprint(const llvm::Module &M);
 
-/// Instruction count and object size after Pipeline (empty: none) of the
-/// module in Bitcode (from writeBitcode), read into a fresh context: exact
-/// (use-list order kept) and safe to run on many threads at once. The hot
-/// path of tuning. With a Memo, codegen is skipped for IR seen before.
+/// Why an evaluation has no result: the stage that failed and its message
+/// (LLVM's, or the verifier's). The stage says whose fault it is: the
+/// pipeline's text (Pipeline), what the pipeline made of the module
+/// (Verifier), or the backend and target (Codegen).
+class EvaluationError : public llvm::ErrorInfo<EvaluationError> {
+public:
+  enum class Stage { Pipeline, Verifier, Codegen };
+  static char ID;
+
+  EvaluationError(Stage S, std::string Message)
+      : S(S), Message(std::move(Message)) {}
+  Stage stage() const { return S; }
+  std::string message() const override { return Message; }
+  void log(llvm::raw_ostream &OS) const override;
+  std::error_code convertToErrorCode() const override;
+
+private:
+  Stage S;
+  std::string Message;
+};
+
+/// What an evaluation measured.
 struct Evaluation {
   uint64_t Instructions = 0;
-  uint64_t ObjectSize = 0;
+  uint64_t ObjectSize = 0; ///< 0 unless EvaluateOptions::MeasureSize
 };
-llvm::Expected<Evaluation> evaluatePipeline(llvm::MemoryBufferRef Bitcode,
-                                            llvm::StringRef Pipeline,
-                                            SizeMemo *Memo = nullptr);
 
-/// The same, on M itself: M is left optimized and then consumed by codegen.
-llvm::Expected<Evaluation> evaluateConsuming(llvm::Module &M,
-                                             llvm::StringRef Pipeline,
-                                             SizeMemo *Memo = nullptr);
+struct EvaluateOptions {
+  /// Compile to an object and measure it (the costly part); else count only.
+  bool MeasureSize = true;
+  /// Object sizes known by IR content: codegen is skipped for IR seen before.
+  SizeMemo *Memo = nullptr;
+};
+
+/// The one evaluation of (module, pipeline), for the plugin's trials, the
+/// _core extension and through it tuning, Ray and passlm eval: runs Pipeline
+/// (opt -passes syntax; empty: none) on M in place, verifies the result,
+/// counts its instructions and, when asked, measures its object size.
+///
+/// Invariants:
+///  - Errors are values: an EvaluationError, never an exception. Stage
+///    Pipeline: LLVM rejected the pipeline's text, and M is untouched.
+///    Stage Verifier: the result fails the verifier (the verifier's message);
+///    nothing is counted or measured of it. Stage Codegen: no target, or
+///    the backend failed.
+///  - A success is a verified module: both figures are of IR that verifies.
+///  - M is consumed: left optimized, and rewritten by codegen when measured
+///    (pass a copy you do not need; the bitcode overload makes one).
+///  - The memo changes no figure: identical IR (bitcodeFingerprint) gives an
+///    identical object, and only sizes of verified modules enter it.
+///  - Caution: some pipelines parse and then abort the process at run time
+///    (report_fatal_error); in-process callers cannot catch that, which is
+///    why the plugin evaluates in a forked child and tuning in workers.
+llvm::Expected<Evaluation> evaluate(llvm::Module &M, llvm::StringRef Pipeline,
+                                    const EvaluateOptions &Options = {});
+
+/// The same on the module in Bitcode (from writeBitcode), read into a fresh
+/// context: exact (use-list order kept), the caller's module untouched, and
+/// safe to run on many threads at once. The hot path of tuning.
+llvm::Expected<Evaluation> evaluateBitcode(llvm::MemoryBufferRef Bitcode,
+                                           llvm::StringRef Pipeline,
+                                           const EvaluateOptions &Options = {});
+
+/// One evaluation as the guard sees it: an object size, or why there is none.
+struct Measured {
+  bool Ok = false;
+  uint64_t ObjectSize = 0; ///< when Ok
+  std::string Error;       ///< why not, when !Ok
+};
+
+/// What the guard keeps for a module, and why.
+struct GuardChoice {
+  enum class Kind {
+    Candidate,        ///< Candidates[Winner] is kept
+    BaselineSmallest, ///< guard on: no ok candidate is strictly smaller
+    NoCandidateOk,    ///< every candidate failed, or there was none: -Oz
+    BaselineFailed,   ///< -Oz itself failed: -Oz kept, nothing compared
+  };
+  Kind Choice = Kind::NoCandidateOk;
+  size_t Winner = 0;       ///< when Choice == Candidate
+  uint64_t ObjectSize = 0; ///< of what is kept; 0 when that was not measured
+  /// The failed candidates (index, why), in order: none of them can win.
+  std::vector<std::pair<size_t, std::string>> Dropped;
+
+  bool keepsCandidate() const { return Choice == Kind::Candidate; }
+};
+
+/// The guard's decision, one for the plugin (PassLM.cpp) and passlm eval
+/// (through _core.choose_by_guard). Candidates are in the engine's order;
+/// Baseline is -Oz's evaluation, std::nullopt when it was not measured.
+///
+/// Rules:
+///  - -Oz measured and failed: -Oz is kept, unmeasured (BaselineFailed),
+///    whatever the guard; candidates are not compared, since there is no
+///    figure to guard with. With the guard on, an unmeasured -Oz counts as
+///    failed.
+///  - A failed candidate is dropped with its reason and never wins.
+///  - Guard on: the ok candidate with the smallest object wins if it is
+///    strictly smaller than -Oz's; among equal candidates the earlier one;
+///    a tie with -Oz goes to -Oz (BaselineSmallest). No ok candidate:
+///    NoCandidateOk.
+///  - Guard off: the first ok candidate wins, whatever its size; none:
+///    NoCandidateOk.
+///
+/// Pure: no LLVM, no clock and no budget, so figures computed with it do
+/// not depend on machine load. A caller that stops measuring early (the
+/// plugin's time budget) decides on what it measured; one that skips what
+/// cannot change the answer (after a failed -Oz; with the guard off, after
+/// the first ok candidate) gets the same answer as if it had measured all.
+GuardChoice chooseByGuard(const std::optional<Measured> &Baseline,
+                          llvm::ArrayRef<Measured> Candidates, bool Guard);
 
 /// The pass names the linked LLVM knows, by level: "module", "cgscc",
 /// "function", "loop" (from PassBuilder::printPassNames; passes with

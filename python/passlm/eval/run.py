@@ -1,7 +1,7 @@
 """Running an evaluation: predictions, verified evaluations, rows, aggregates.
 
 For every module of a suite, the figures (object size = text + data of the
-object, and IR instruction count; DESIGN.md) under these columns:
+object, and IR instruction count) under these columns:
 
 ``O0``
     the module as it is (no passes).
@@ -17,6 +17,8 @@ object, and IR instruction count; DESIGN.md) under these columns:
 ``top1_guarded``
     what the plugin's guard keeps with k=1: the top-1 if it is ok and smaller
     than -Oz, else -Oz (ties go to -Oz). Defined for every module.
+    Both guarded columns are the plugin's own decision (``choose_by_guard``)
+    on figures measured without a time budget: machine load cannot change them.
 ``best_of_k``
     the smallest of the engine's first k candidates whose evaluation is ok
     (ties: the better-ranked). Status ``no-ok-candidate`` when none is,
@@ -206,12 +208,20 @@ def is_ok(result: Optional[dict]) -> bool:
     return bool(result) and result["status"] == "ok" and result["object_size"] is not None
 
 
-def _guarded(best: dict, oz: dict) -> dict:
-    """min(best, -Oz), ties to -Oz; -Oz when best failed."""
-    if not is_ok(oz):
+def _size(result: dict) -> Optional[int]:
+    return result["object_size"] if is_ok(result) else None
+
+
+def _guarded(candidates: list[dict], oz: dict) -> dict:
+    """What the plugin's guard keeps among these results and -Oz: "kept" is
+    "candidate" or "-Oz", None when -Oz itself failed (kept, unmeasured)."""
+    from .. import choose_by_guard
+
+    kind, winner = choose_by_guard(_size(oz), [_size(c) for c in candidates])
+    if kind == "baseline-failed":
         return {**oz, "kept": None}
-    if is_ok(best) and best["object_size"] < oz["object_size"]:
-        return {**{key: best[key] for key in RESULT_KEYS}, "kept": "candidate"}
+    if kind == "candidate":
+        return {**{key: candidates[winner][key] for key in RESULT_KEYS}, "kept": "candidate"}
     return {**oz, "kept": "-Oz"}
 
 
@@ -246,9 +256,9 @@ def build_row(module: SuiteModule, prediction: Prediction, results: dict, tuned:
                        "condensed": prediction.condensed},
         "candidates": candidates,
         "top1": top1,
-        "top1_guarded": _guarded(top1, oz),
+        "top1_guarded": _guarded([top1], oz),
         "best_of_k": best,
-        "best_of_k_guarded": _guarded(best, oz),
+        "best_of_k_guarded": _guarded(candidates, oz),
         "tuned": tuned,
     }
 

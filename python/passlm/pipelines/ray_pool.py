@@ -1,8 +1,8 @@
 """The worker pool's evaluation jobs on a Ray cluster (``--ray-address``).
 
 Same interface as ``WorkerPool`` (idle, busy, submit, collect, close): each
-job is a Ray task that evaluates in its Ray worker process, which keeps the
-modules it parsed. A task whose worker dies is recorded as ``crash``; one
+job is a Ray task that evaluates in its Ray worker process as a pool's
+worker does (``workers.evaluate_in_worker``, with its own ``ModuleCache``). A task whose worker dies is recorded as ``crash``; one
 that overruns the timeout is cancelled (``ray.cancel(force=True)``) and
 recorded as ``timeout``. Ray is an optional dependency (pip install ray).
 """
@@ -11,28 +11,13 @@ from __future__ import annotations
 import time
 
 from ..store import Evaluation
-from .workers import Job
+from .workers import Job, ModuleCache, evaluate_in_worker
 
-_MODULES: dict = {}  # per Ray worker process: parsed modules by hash
+_CACHE = ModuleCache()  # per Ray worker process: the modules it parsed
 
 
 def _evaluate_in_ray_worker(module: str, bitcode: bytes, pipeline: str) -> tuple:
-    import passlm
-
-    start = time.perf_counter()
-    parsed = _MODULES.get(module)
-    if parsed is None:
-        if len(_MODULES) > 32:
-            _MODULES.clear()
-        parsed = _MODULES[module] = passlm.Module.from_string(bitcode, name=module)
-    try:
-        instructions, size = parsed.evaluate(pipeline)
-        reply = ("ok", instructions, size, None)
-    except passlm.PipelineError as e:
-        reply = ("invalid", None, None, e.message)
-    except Exception as e:
-        reply = ("invalid", None, None, f"{type(e).__name__}: {e}")
-    return reply + (time.perf_counter() - start,)
+    return evaluate_in_worker(_CACHE, module, bitcode, pipeline)
 
 
 class RayPool:

@@ -28,7 +28,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 from ..store import Evaluation
 
-_MODULES_PER_WORKER = 32
+_MODULES_PER_WORKER = 32  # parsed modules a worker keeps: bounds its memory
 
 
 @dataclass(frozen=True)
@@ -39,33 +39,57 @@ class Job:
     strategy: Optional[str] = None
 
 
+class ModuleCache:
+    """Parsed modules by hash, the least recently used dropped first: a worker
+    (a pool's or Ray's) parses each module once per stay in the cache."""
+
+    def __init__(self, capacity: int = _MODULES_PER_WORKER):
+        self.capacity = capacity
+        self.modules: OrderedDict = OrderedDict()
+
+    def get(self, module: str, bitcode: bytes):
+        import passlm
+
+        parsed = self.modules.get(module)
+        if parsed is None:
+            parsed = self.modules[module] = passlm.Module.from_string(bitcode, name=module)
+        self.modules.move_to_end(module)
+        while len(self.modules) > self.capacity:
+            self.modules.popitem(last=False)
+        return parsed
+
+
+def evaluate_in_worker(cache: ModuleCache, module: str, bitcode: bytes, pipeline: str) -> tuple:
+    """(status, instructions, object_size, detail, seconds) of one job, in the
+    worker process: ``Module.evaluate`` (verification included), with every
+    error it raises an ``invalid`` status. What kills the process is the
+    pool's to record (``crash``, ``timeout``)."""
+    import passlm
+
+    start = time.perf_counter()
+    try:
+        instructions, size = cache.get(module, bitcode).evaluate(pipeline)
+        reply = ("ok", instructions, size, None)
+    except passlm.PipelineError as e:
+        reply = ("invalid", None, None, e.message)
+    except Exception as e:  # codegen errors, verifier failures of the result, unreadable bitcode
+        reply = ("invalid", None, None, f"{type(e).__name__}: {e}")
+    return reply + (time.perf_counter() - start,)
+
+
 def _worker_main(jobs: Connection, replies: Connection, plugins: Sequence[str]) -> None:
-    """Evaluate jobs until the pipe closes. Parsed modules are kept (LRU)."""
+    """Evaluate jobs until the pipe closes."""
     import passlm
 
     for plugin in plugins:
         passlm.load_pass_plugin(plugin)
-    modules: OrderedDict = OrderedDict()
+    cache = ModuleCache()
     while True:
         try:
             job = jobs.recv()
         except EOFError:
             return
-        start = time.perf_counter()
-        try:
-            module = modules.get(job.module)
-            if module is None:
-                module = modules[job.module] = passlm.Module.from_string(job.bitcode, name=job.module)
-                if len(modules) > _MODULES_PER_WORKER:
-                    modules.popitem(last=False)
-            modules.move_to_end(job.module)
-            instructions, size = module.evaluate(job.pipeline)
-            reply = ("ok", instructions, size, None)
-        except passlm.PipelineError as e:
-            reply = ("invalid", None, None, e.message)
-        except Exception as e:  # codegen errors, verifier failures of the result
-            reply = ("invalid", None, None, f"{type(e).__name__}: {e}")
-        replies.send(reply + (time.perf_counter() - start,))
+        replies.send(evaluate_in_worker(cache, job.module, job.bitcode, job.pipeline))
 
 
 class _Worker:
