@@ -9,13 +9,14 @@ the -Oz pipeline (and a predicted one) would see inside clang. FLAGS (the
 language, include folders, defines) come first, so the IR form's own flags
 always win.
 
-Every clang passlm runs (the corpus builder, screening, ``c_to_ir``, the
-demo's builds with the plugin) runs through :func:`run_clang`, which gives
-it the same environment (:func:`clang_environment`: ``SOURCE_DATE_EPOCH=0``
+Every compile to IR (the corpus builder, screening, ``c_to_ir``) and the
+demo's builds with the plugin run through :func:`run_clang`, which gives
+clang one environment (:func:`clang_environment`: ``SOURCE_DATE_EPOCH=0``
 and no header search paths from the environment, so the same source gives the
 same module on any day and any machine), a timeout, and one kind of error:
 :class:`ClangError`, a CompileError whose ``reason`` is clang's first error
-line.
+line. Screening's links and reference builds, which judge a run rather than
+fail it, run in the same environment.
 """
 from __future__ import annotations
 
