@@ -6,14 +6,15 @@
    of all N and the ratio, for k=1 and k=4, and checks that both servers gave
    the same candidates.
 2. A cache hit: the round trip of one predict request the cache answers
-   (connect, send the IR, normalize and hash it, look it up, reply), median
-   of 50, from Python as the plugin's embedded client does it.
+   (connect, send the IR and its hash, look it up, reply), median of 50,
+   from Python as the plugin's embedded client does it.
 
     .venv/bin/python bench/bench_server.py [--clients 32] [--batch 8] [--engine model:default]
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import statistics
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import passlm
 from passlm.compile import c_to_ir
+from passlm import messages
 from passlm.server import client
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,9 +36,14 @@ def start(folder: Path, name: str, engine: str, *extra: str) -> Path:
     path = folder / f"{name}.sock"
     subprocess.run([sys.executable, "-m", "passlm.server", "--background", "--socket", str(path), "--engine", engine,
                     "--log", str(folder / f"{name}.log"), *extra], check=True, capture_output=True)
-    while not client.call(str(path), {"op": "status"}, 5.0)["engines"][engine]["loaded"]:
+    while not client.call(str(path), messages.status(), 5.0)["engines"][engine]["loaded"]:
         time.sleep(0.1)
     return path
+
+
+def predict(engine: str, k: int, ir: str) -> dict:
+    """A predict request; a hash of the IR stands for the plugin's (the server's cache key)."""
+    return messages.predict(engine, k, ir, messages.module_facts("m", hashlib.sha256(ir.encode()).hexdigest()))
 
 
 def stop(path: Path) -> None:
@@ -48,7 +55,7 @@ def burst(path: Path, irs: list[str], k: int, engine: str) -> tuple[float, list]
 
     def ask(ir):
         barrier.wait()
-        return client.call(str(path), {"op": "predict", "engine": engine, "k": k, "ir": ir, "module": {}}, 600.0)
+        return client.call(str(path), predict(engine, k, ir), 600.0)
 
     start_time = time.perf_counter()
     with ThreadPoolExecutor(len(irs)) as pool:
@@ -77,7 +84,7 @@ def main(argv=None) -> int:
                 burst(many, irs[:2], k, args.engine)
                 t1, answers1 = burst(one, irs, k, args.engine)
                 tb, answersb = burst(many, irs, k, args.engine)
-                counters = client.call(str(many), {"op": "status"}, 5.0)["counters"]
+                counters = client.call(str(many), messages.status(), 5.0)["counters"]
             finally:
                 stop(one)
                 stop(many)
@@ -87,7 +94,7 @@ def main(argv=None) -> int:
         cached = start(folder, "cache", args.engine, "--cache", str(folder / "c.sqlite3"))
         try:
             ir = modules[0]
-            message = {"op": "predict", "engine": args.engine, "k": 4, "ir": ir, "module": {"name": "m"}}
+            message = predict(args.engine, 4, ir)
             client.call(str(cached), message, 600.0)
             times = []
             for _ in range(50):

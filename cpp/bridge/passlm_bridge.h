@@ -23,9 +23,11 @@ typedef int (*passlm_bridge_start_fn)(const char *bridge_path,
 int passlm_bridge_start(const char *bridge_path, const char *executable,
                         char **error);
 
-/* Hands a JSON request to passlm.bridge.handle and returns its JSON answer.
- * Returns 0 with the answer in *response, or non-zero with a one-line
- * message ("ExceptionType: text") in *response. Thread-safe (takes the GIL). */
+/* Hands a request (a passlm.messages message, JSON) to passlm.bridge.handle
+ * and returns its reply, an error reply when the engine failed. Returns 0
+ * with the reply in *response, or non-zero when Python itself failed (the
+ * bridge module does not import, ...) with a one-line message
+ * ("ExceptionType: text") in *response. Thread-safe (takes the GIL). */
 typedef int (*passlm_bridge_call_fn)(const char *request, char **response);
 int passlm_bridge_call(const char *request, char **response);
 

@@ -4,15 +4,15 @@
 // not have it). On first use: if the process already runs Python (the _core
 // extension ran the pass), use it; otherwise dlopen the libpython of the
 // chosen interpreter with RTLD_GLOBAL. Then dlopen the bridge library that
-// sits next to this plugin and start it.
+// sits next to this plugin and start it. What crosses it is Messages.h's.
 //
 //===----------------------------------------------------------------------===//
 #include "PythonEngine.h"
 
 #include "ForkGate.h"
+#include "Messages.h"
 #include "passlm_bridge.h"
 
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <condition_variable>
@@ -179,46 +179,25 @@ const char *choiceMode(const Options &O) {
   return O.Guard ? "guard" : O.Print ? "first-measured" : "first";
 }
 
+/// What each engine spec reads, from its last predict reply. Never
+/// destroyed, like Python.
+struct NeedsCache {
+  std::mutex Mutex;
+  std::map<std::string, EngineNeeds> Known;
+};
+
+NeedsCache &needsCache() {
+  static NeedsCache *Cache = new NeedsCache;
+  return *Cache;
+}
+
 } // namespace
 
 EngineNeeds engineNeeds(const Options &O) {
-  static std::mutex Mutex;
-  static std::map<std::string, EngineNeeds> *Known =
-      new std::map<std::string, EngineNeeds>; // never destroyed, like Python
-  {
-    std::lock_guard<std::mutex> Lock(Mutex);
-    auto It = Known->find(O.Engine);
-    if (It != Known->end())
-      return It->second;
-  }
-  EngineNeeds Needs;
-  const Bridge &B = bridge(O);
-  if (!B.Call)
-    return Needs;
-  json::Object Request{{"version", 1}, {"engine", O.Engine}, {"describe", true}};
-  std::string RequestText;
-  raw_string_ostream(RequestText) << json::Value(std::move(Request));
-  std::string Response;
-  if (!callWithTimeout(B, RequestText, O.TimeoutMs, Response))
-    return Needs;
-  Expected<json::Value> Parsed = json::parse(Response);
-  if (!Parsed) {
-    consumeError(Parsed.takeError());
-    return Needs;
-  }
-  const json::Object *Root = Parsed->getAsObject();
-  const json::Array *List = Root ? Root->getArray("needs") : nullptr;
-  if (!List)
-    return Needs;
-  Needs.IR = Needs.Hash = false;
-  for (const json::Value &V : *List) {
-    std::optional<StringRef> Name = V.getAsString();
-    Needs.IR |= Name && *Name == "ir";
-    Needs.Hash |= Name && *Name == "hash";
-  }
-  std::lock_guard<std::mutex> Lock(Mutex);
-  (*Known)[O.Engine] = Needs;
-  return Needs;
+  NeedsCache &Cache = needsCache();
+  std::lock_guard<std::mutex> Lock(Cache.Mutex);
+  auto It = Cache.Known.find(O.Engine);
+  return It == Cache.Known.end() ? EngineNeeds() : It->second;
 }
 
 EngineAnswer askEngine(const Options &O, const ModuleFacts &Facts,
@@ -229,51 +208,29 @@ EngineAnswer askEngine(const Options &O, const ModuleFacts &Facts,
     Answer.Error = B.Error;
     return Answer;
   }
-  json::Object Request{
-      {"version", 1},
-      {"engine", O.Engine},
-      {"k", O.K},
-      {"choice", choiceMode(O)},
-      {"module", json::Object{{"name", Facts.Name},
-                              {"hash", Facts.Hash},
-                              {"triple", Facts.Triple},
-                              {"instructions", Facts.Instructions}}},
-      {"ir", IR}};
-  std::string RequestText;
-  raw_string_ostream(RequestText) << json::Value(std::move(Request));
-
+  PredictRequest Request{O.Engine, O.K, choiceMode(O), Facts, IR};
   std::string Response;
-  if (!callWithTimeout(B, RequestText, O.TimeoutMs, Response)) {
+  if (!callWithTimeout(B, writeMessage(toJSON(Request)), O.TimeoutMs,
+                       Response)) {
     Answer.Error = Response.empty() ? "the engine failed" : Response;
     return Answer;
   }
-  Expected<json::Value> Parsed = json::parse(Response);
-  if (!Parsed) {
-    Answer.Error = "the engine's answer is not JSON: " +
-                   toString(Parsed.takeError());
+  Expected<PredictReply> Reply = readPredictReply(Response);
+  if (!Reply) {
+    Answer.Error = toString(Reply.takeError());
     return Answer;
   }
-  const json::Object *Root = Parsed->getAsObject();
-  const json::Array *Candidates =
-      Root ? Root->getArray("candidates") : nullptr;
-  if (!Candidates) {
-    Answer.Error = "the engine's answer has no 'candidates' list";
-    return Answer;
+  {
+    NeedsCache &Cache = needsCache();
+    std::lock_guard<std::mutex> Lock(Cache.Mutex);
+    Cache.Known[O.Engine] = Reply->Needs;
   }
-  for (const json::Value &C : *Candidates) {
-    const json::Object *Entry = C.getAsObject();
-    std::optional<StringRef> Pipeline =
-        Entry ? Entry->getString("pipeline") : std::nullopt;
-    if (Pipeline && !Pipeline->trim().empty())
-      Answer.Pipelines.push_back(Pipeline->trim().str());
+  for (const Candidate &C : Reply->Candidates) {
+    StringRef Pipeline = StringRef(C.Pipeline).trim();
+    if (!Pipeline.empty())
+      Answer.Pipelines.push_back(Pipeline.str());
   }
-  if (const json::Object *V = Root->getObject("verdict")) {
-    std::optional<StringRef> Pipeline = V->getString("pipeline");
-    std::optional<int64_t> Size = V->getInteger("size");
-    std::optional<int64_t> Baseline = V->getInteger("baseline");
-    if (Pipeline && Size && Baseline && *Size >= 0 && *Baseline >= 0)
-      Answer.Known = Verdict{Pipeline->str(), uint64_t(*Size), uint64_t(*Baseline)};
-  }
+  Answer.Known = Reply->Known;
   return Answer;
 }
 
@@ -282,21 +239,9 @@ void recordVerdict(const Options &O, const std::string &Hash,
   const Bridge &B = bridge(O);
   if (!B.Call || Hash.empty())
     return;
-  json::Array List;
-  for (const std::string &C : Candidates)
-    List.push_back(C);
-  json::Object Request{
-      {"version", 1},
-      {"engine", O.Engine},
-      {"verdict", json::Object{{"hash", Hash},
-                               {"choice", choiceMode(O)},
-                               {"candidates", std::move(List)},
-                               {"pipeline", V.Pipeline},
-                               {"size", int64_t(V.Size)},
-                               {"baseline", int64_t(V.Baseline)}}}};
-  std::string RequestText, Response;
-  raw_string_ostream(RequestText) << json::Value(std::move(Request));
-  callWithTimeout(B, RequestText, O.TimeoutMs, Response);
+  VerdictRequest Request{O.Engine, Hash, choiceMode(O), Candidates, V};
+  std::string Response;
+  callWithTimeout(B, writeMessage(toJSON(Request)), O.TimeoutMs, Response);
 }
 
 } // namespace passlm

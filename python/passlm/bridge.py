@@ -1,90 +1,89 @@
-"""The Python end of the plugin: one JSON request in, one JSON answer out.
+"""The Python end of the plugin: one request in, one reply out (``passlm.messages``).
 
-The plugin (inside opt or clang) sends
-``{"version": 1, "engine": SPEC, "k": K, "module": {name, hash, triple,
-instructions}, "ir": TEXT}`` and gets back
-``{"version": 1, "candidates": [{"pipeline": P, "score": S}, ...]}``, plus
-``"verdict": {pipeline, size, baseline}`` when a server remembers what the
-plugin kept for this very IR, these candidates and its ``"choice"`` mode of
-the request (``guard``, ``first-measured``, ``first``): the plugin then runs
-it without trying anything. After trying, the plugin reports what it kept
-with ``{"version": 1, "engine": SPEC, "verdict": {hash, candidates, choice,
-pipeline, size, baseline}}``.
-A request ``{"version": 1, "engine": SPEC, "describe": true}`` is answered
-with ``{"version": 1, "needs": [...]}``: which of "ir" and "hash" the engine
-reads, so the plugin prints a large module only when someone will read it.
+The plugin (inside opt or clang) sends a predict request and gets the
+candidates, with the engine's ``needs`` (the plugin keeps them per engine
+spec, and prints the IR or computes its hash for later modules only when they
+are read), and a ``verdict`` when a server remembers what the plugin kept for
+this very IR, these candidates and this choice mode: the plugin then runs it
+without trying anything. After trying, the plugin sends a verdict request with
+what it kept. A describe request is answered with the needs alone (for tools;
+the plugin does not ask).
 
 Engines worth a server (``passlm.server.client.route``) are asked through
-it; when it fails, the engine runs here, with one warning line. Exceptions
-travel back as one line ("Type: message") and make the plugin fall back to
-default<Oz>. Engines built here are built once per spec and kept. This module
-imports only the standard library until an engine runs in-process.
+it; when it fails, the engine runs here, with one warning line. Every failure
+is an error reply of one line ("Type: message"), on which the plugin falls
+back to default<Oz>. Engines built here are built once per spec and kept.
+This module imports only the standard library until an engine runs in-process.
 """
 from __future__ import annotations
 
-import json
 import sys
 
+from . import messages
 from .defaults import DEFAULT_ENGINE
-from .server import client
+from .server import client, protocol
 
-PROTOCOL_VERSION = 1
 _engines: dict = {}
+#: The ops the plugin sends (status and stop are the server's).
+BRIDGE_OPS = ("describe", "predict", "verdict")
 
 
-def _reply(message: dict) -> str:
-    return json.dumps({"version": PROTOCOL_VERSION, **message})
-
-
-def _in_process(request: dict, spec: str) -> str:
+def _in_process(request: dict, spec: str) -> dict:
     from .engine import ModuleFacts, make_engine
 
     engine = _engines.get(spec)
     if engine is None:
         engine = _engines[spec] = make_engine(spec)
-    if request.get("describe"):
-        return _reply({"needs": sorted(getattr(engine, "needs", ("ir", "hash")))})
-    if "verdict" in request:
-        return _reply({"ok": True})  # only a server keeps verdicts
+    needs = getattr(engine, "needs", messages.NEEDS)
+    if request["op"] == "describe":
+        return messages.describe_reply(needs)
+    if request["op"] == "verdict":
+        return messages.verdict_reply()  # only a server keeps verdicts
     facts = ModuleFacts(**request["module"])
-    candidates = engine.predict(request["ir"], int(request["k"]), facts=facts)
-    return _reply({"candidates": [{"pipeline": c.pipeline, "score": c.score} for c in candidates]})
+    candidates = engine.predict(request["ir"], request["k"], facts=facts)
+    return messages.predict_reply([{"pipeline": c.pipeline, "score": c.score} for c in candidates], needs)
 
 
-def _through_server(request: dict, spec: str) -> str:
-    if request.get("describe"):
-        return _reply({"needs": ["hash", "ir"]})  # the IR to predict, the hash to find a verdict
-    spec = client.resolve_spec(spec)
-    if "verdict" in request:
+def _through_server(request: dict, spec: str) -> dict:
+    if request["op"] == "describe":
+        return messages.describe_reply(protocol.SERVER_NEEDS)
+    served = {**request, "engine": client.resolve_spec(spec)}
+    if request["op"] == "verdict":
         try:
-            client.ask({"op": "verdict", "engine": spec, **request["verdict"]}, spec)
+            client.ask(served, spec)
         except client.ServerUnavailable:
             pass  # a verdict not kept costs the next build one measurement
-        return _reply({"ok": True})
-    message = {"op": "predict", "engine": spec, "k": int(request["k"]), "module": request["module"],
-               "choice": request.get("choice", ""), "ir": request["ir"]}
+        return messages.verdict_reply()
     try:
-        reply = client.ask(message, spec)
+        return client.ask(served, spec)
     except client.ServerUnavailable as e:
         try:
             answer = _in_process(request, spec)
         except Exception as inner:  # one line for both failures; the plugin prints it
             raise RuntimeError(f"{e}; in-process: {type(inner).__name__}: {inner}") from None
-        name = request["module"].get("name") or "module"
+        name = request["module"]["name"] or "module"
         print(f"passlm: warning: {name}: {e}; answered in-process", file=sys.stderr)
-        return answer
-    return _reply({key: reply[key] for key in ("candidates", "verdict") if key in reply})
+        # The next module asks the server again: it needs what a server reads.
+        return {**answer, "needs": sorted(protocol.SERVER_NEEDS)}
+
+
+def _answer(request: dict) -> dict:
+    op = request.get("op")
+    if op not in BRIDGE_OPS:
+        raise messages.ProtocolError(f"the bridge answers {', '.join(BRIDGE_OPS)} requests, not a {messages.kind(request)}")
+    spec = request["engine"] or DEFAULT_ENGINE
+    if client.route(spec) is not None:
+        return _through_server(request, spec)
+    return _in_process(request, spec)
 
 
 def handle(request_json: str) -> str:
+    """The reply to one request, as JSON text; never raises (failures are error replies)."""
     try:
-        request = json.loads(request_json)
-        if request.get("version") != PROTOCOL_VERSION:
-            raise ValueError(f"unsupported request version {request.get('version')!r}")
-        spec = request.get("engine") or DEFAULT_ENGINE
-        if client.route(spec) is not None:
-            return _through_server(request, spec)
-        return _in_process(request, spec)
+        try:
+            return messages.dumps(_answer(messages.loads(request_json)))
+        except Exception as e:
+            return messages.dumps(messages.failure(e))
     finally:
         # The embedded interpreter is never finalized: flush what engines print.
         for stream in (sys.stdout, sys.stderr):

@@ -2,6 +2,7 @@
 auto-start, off, and falling back when the server is dead, hung or killed."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -13,13 +14,14 @@ import time
 
 import pytest
 
-from passlm import bridge
+from passlm import bridge, messages
 from serving import Running, serve, wait_gone
 
 
 def request(spec: str, ir: str, k: int = 2) -> str:
-    return json.dumps({"version": 1, "engine": spec, "k": k, "ir": ir,
-                       "module": {"name": "m.c", "hash": "", "triple": "", "instructions": 0}})
+    """A predict request as the plugin sends it before it knows the engine's needs: the IR and its hash."""
+    module = messages.module_facts("m.c", hashlib.sha256(ir.encode()).hexdigest())
+    return json.dumps(messages.predict(spec, k, ir, module, "guard"))
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +93,7 @@ def test_broken_server_falls_back_in_process(short_dir, monkeypatch, capsys, tin
     start = time.monotonic()
     answer = bridge.handle(request(f"model:{tiny_model_dir}", example_irs["sort"]))
     assert pipelines(answer) == expected
+    assert json.loads(answer)["needs"] == ["hash", "ir"]  # what the server reads: the next module asks it again
     assert time.monotonic() - start < 30
     [warning] = capsys.readouterr().err.strip().splitlines()
     assert warning.startswith("passlm: warning: m.c: server ") and why in warning and "answered in-process" in warning

@@ -1,6 +1,7 @@
 """passlm serve as compilers meet it: parallel clients, bad requests, its socket, its life cycle."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from passlm import messages
 from passlm.server import client, protocol
 from serving import Running, alive, serve, wait_gone
 
@@ -28,9 +30,11 @@ def raw(path, payload: bytes) -> list[dict]:
     return [json.loads(line) for line in data.splitlines()]
 
 
-def predict(path, ir: str, k: int, engine: str, module_hash: str = "", choice: str = "guard") -> dict:
-    message = {"op": "predict", "engine": engine, "k": k, "ir": ir, "choice": choice,
-               "module": {"name": "m", "hash": module_hash}}
+def predict(path, ir: str, k: int, engine: str, module_hash: str | None = None, choice: str = "guard") -> dict:
+    """The server's reply; module_hash defaults to one of the IR, as the plugin's would be."""
+    if module_hash is None:
+        module_hash = hashlib.sha256(ir.encode()).hexdigest()
+    message = messages.predict(engine, k, ir, messages.module_facts("m", module_hash), choice)
     return client.call(str(path), message, 60.0)
 
 
@@ -61,25 +65,46 @@ def test_answers_are_cached_and_verdicts_remembered(tiny_server, tiny_model_dir,
     first = predict(tiny_server.socket, ir, 2, spec, module_hash="abc")
     assert first["cached"] is False and "verdict" not in first
     pipelines = [c["pipeline"] for c in first["candidates"]]
-    client.call(str(tiny_server.socket), {"op": "verdict", "engine": spec, "hash": "abc", "candidates": pipelines, "choice": "guard",
-                                          "pipeline": pipelines[0], "size": 90, "baseline": 100}, 10.0)
+    client.call(str(tiny_server.socket), messages.verdict(spec, "abc", "guard", pipelines, pipelines[0], 90, 100), 10.0)
     second = predict(tiny_server.socket, ir, 2, spec, module_hash="abc")
     assert second["cached"] is True and second["candidates"] == first["candidates"]
     assert second["verdict"] == {"pipeline": pipelines[0], "size": 90, "baseline": 100}
     assert "verdict" not in predict(tiny_server.socket, ir, 2, spec, module_hash="other IR")
     assert "verdict" not in predict(tiny_server.socket, ir, 2, spec, module_hash="abc", choice="first")
-    assert predict(tiny_server.socket, ir, 1, spec)["cached"] is False  # k is part of the key
-    # What normalization drops (comments here) does not make a new key.
-    assert predict(tiny_server.socket, "; a comment\n" + ir, 2, spec)["cached"] is True
+    assert predict(tiny_server.socket, ir, 1, spec, module_hash="abc")["cached"] is False  # k is part of the key
+    assert first["needs"] == second["needs"] == ["hash", "ir"]
+
+
+def test_the_cache_key_is_the_hash_the_request_carries(tiny_server, tiny_model_dir, example_irs):
+    """The server trusts the plugin's hash of the IR and hashes nothing again; a predict without one is refused."""
+    spec, ir, other = f"model:{tiny_model_dir}", example_irs["sort"], example_irs["crc32"]
+    first = predict(tiny_server.socket, ir, 2, spec, module_hash="the-key")
+    assert first["cached"] is False
+    # Another IR under the same hash is the same key: the answer cached for the first IR.
+    assert predict(tiny_server.socket, other, 2, spec, module_hash="the-key") == {**first, "cached": True}
+    # The same IR under another hash is another key.
+    assert predict(tiny_server.socket, ir, 2, spec, module_hash="another-key")["cached"] is False
+    with pytest.raises(client.ServerUnavailable, match=r"predict: a server needs 'module.hash' \(its cache key"):
+        predict(tiny_server.socket, ir, 2, spec, module_hash="")
+    counters = tiny_server.status()["counters"]
+    assert (counters["predictions"], counters["cache_hits"], counters["errors"]) == (3, 1, 1)
+
+
+MODULE = b'"module": {"name": "m", "hash": "h", "triple": "", "instructions": 0}'
 
 
 @pytest.mark.parametrize("payload,message", [
     (b"this is not json\n", "not JSON"),
-    (b'{"op": "status"}\n', "unsupported protocol version"),
-    (b'{"version": 1, "op": "dance"}\n', "unknown op 'dance'"),
-    (b'{"version": 1, "op": "predict", "engine": "model:default", "ir": "x"}\n', "'k', an integer"),
-    (b'{"version": 1, "op": "predict", "engine": "model:/no/such/model", "k": 1, "ir": "x"}\n', "no such model directory"),
-    (b'{"version": 1, "op": "verdict", "hash": "h"}\n', "verdict needs"),
+    (b'{"op": "status"}\n', "no protocol version (this passlm speaks 2)"),
+    (b'{"version": 1, "op": "status"}\n', "unsupported protocol version 1 (this passlm speaks 2)"),
+    (b'{"version": 2, "op": "dance"}\n', 'unknown op "dance" (known: describe, predict, verdict, status, stop)'),
+    (b'{"version": 2, "op": "predict", "engine": "model:default", "ir": "x"}\n', "predict: missing 'k'"),
+    (b'{"version": 2, "op": "predict", "engine": "model:default", "k": 65, "choice": "", ' + MODULE + b', "ir": "x"}\n',
+     "predict: a server proposes at most 64 candidates ('k')"),
+    (b'{"version": 2, "op": "predict", "engine": "model:/no/such/model", "k": 1, "choice": "", ' + MODULE +
+     b', "ir": "x"}\n', "no such model directory"),
+    (b'{"version": 2, "op": "verdict", "engine": "model:default", "hash": "h"}\n', "verdict: missing 'choice'"),
+    (b'{"version": 2, "reply": "stop"}\n', "a server answers requests, not a stop reply"),
 ])
 def test_malformed_requests_get_an_error_and_the_server_goes_on(tiny_server, payload, message):
     [reply] = raw(tiny_server.socket, payload)
@@ -90,8 +115,8 @@ def test_malformed_requests_get_an_error_and_the_server_goes_on(tiny_server, pay
 def test_oversized_request_is_refused_and_the_connection_closed(short_dir):
     server = Running(short_dir, "fixed:default<Oz>", "--max-request-mb", "0.01")
     try:
-        big = protocol.encode({"op": "predict", "engine": "fixed:default<Oz>", "k": 1, "ir": "x" * 100_000})
-        replies = raw(server.socket, big + protocol.encode({"op": "status"}))
+        big = messages.encode(messages.predict("fixed:default<Oz>", 1, "x" * 100_000, messages.module_facts()))
+        replies = raw(server.socket, big + messages.encode(messages.status()))
         assert len(replies) == 1 and "larger than the server's limit of 10485 bytes" in replies[0]["error"]
         assert server.status()["pid"] == server.pid
     finally:
@@ -130,7 +155,7 @@ def test_someone_elses_socket_is_refused_by_server_and_client(short_dir):
     result = serve(path, "--background", "--engine", "fixed:default<Oz>", "--cache", "off", check=False)
     assert result.returncode == 1 and "owned by user 65534" in result.stderr
     with pytest.raises(protocol.UnsafePathError, match="refusing to use it"):
-        client.call(str(path), {"op": "status"}, 1.0)
+        client.call(str(path), messages.status(), 1.0)
     assert path.exists()  # refused, never removed
 
 

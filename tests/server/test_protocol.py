@@ -1,4 +1,4 @@
-"""The wire format and the private folder, as both ends use them."""
+"""The socket's lines and private folder, as both ends use them."""
 from __future__ import annotations
 
 import os
@@ -6,21 +6,22 @@ import socket
 
 import pytest
 
+from passlm import messages
 from passlm.server import protocol
 
 
-def test_messages_round_trip_with_their_version():
-    line = protocol.encode({"op": "status"})
+def test_a_message_is_one_line_with_its_version():
+    line = messages.encode(messages.status())
     assert line.endswith(b"\n") and b"\n" not in line[:-1]
-    assert protocol.decode(line) == {"version": 1, "op": "status"}
+    assert messages.loads(line[:-1]) == {"version": 2, "op": "status"}
 
 
 @pytest.mark.parametrize("line,message", [(b"{oops", "not JSON"), (b"[1]", "JSON object"),
-                                          (b'{"op": "status"}', "unsupported protocol version None"),
+                                          (b'{"op": "status"}', "no protocol version"),
                                           (b'{"version": 7}', "unsupported protocol version 7")])
 def test_bad_messages_say_what_is_wrong(line, message):
-    with pytest.raises(protocol.ProtocolError, match=message):
-        protocol.decode(line)
+    with pytest.raises(messages.ProtocolError, match=message):
+        messages.loads(line)
 
 
 def test_read_line_stops_at_the_limit():
@@ -28,7 +29,7 @@ def test_read_line_stops_at_the_limit():
     with left, right:
         left.sendall(b"a" * 5000 + b"\n" + b'{"next": 1}\n')
         buffer = bytearray()
-        with pytest.raises(protocol.ProtocolError, match="larger than the server's limit of 1000 bytes"):
+        with pytest.raises(messages.ProtocolError, match="larger than the server's limit of 1000 bytes"):
             protocol.read_line(right, 1000, buffer)
     left, right = socket.socketpair()
     with left, right:

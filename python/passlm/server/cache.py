@@ -2,13 +2,14 @@
 
 Two tables, both keyed so that a hit is always the answer the work would give:
 
-``predictions``  (engine identity, hash of the text the engine reads, k) ->
-    the candidates. The engine identity is the hash of the model's files (the
-    spec itself for engines without files) plus the passlm and LLVM versions;
-    the text is the normalized IR for ``model:`` engines (their prediction
-    is a function of it) and the IR itself for the others (their prompts
-    quote it). So a rebuild, or a second checkout in another folder, needs no
-    inference.
+``predictions``  (engine identity, module hash, k) -> the candidates. The
+    engine identity is the hash of the model's files (the spec itself for
+    engines without files) plus the passlm and LLVM versions
+    (``engines.EngineSlot``); the module hash is the one the plugin computed
+    and the request carries (``passlm.Module.hash``: the IR without names and
+    comments; trusted, as the socket is private to the user), kept in the
+    column ``text_hash`` (named so before, so that older files open). So a
+    rebuild, or a second checkout in another folder, needs no inference.
 ``verdicts``  (exact IR hash, the candidates) -> the pipeline the plugin's
     guard kept and the sizes it measured, so a rebuild runs the winner
     directly instead of compiling every candidate again. Sizes come from
@@ -75,20 +76,20 @@ class PredictionCache:
 
     # ------------------------------------------------------------ predictions
 
-    def get(self, engine: str, text_hash: str, k: int) -> Optional[list]:
+    def get(self, engine: str, module_hash: str, k: int) -> Optional[list]:
         with self._lock:
             row = self._db.execute("SELECT candidates FROM predictions WHERE engine=? AND text_hash=? AND k=?",
-                                   (engine, text_hash, k)).fetchone()
+                                   (engine, module_hash, k)).fetchone()
             if row is None:
                 return None
             self._db.execute("UPDATE predictions SET hits=hits+1 WHERE engine=? AND text_hash=? AND k=?",
-                             (engine, text_hash, k))
+                             (engine, module_hash, k))
         return json.loads(row[0])
 
-    def put(self, engine: str, text_hash: str, k: int, candidates: list) -> None:
+    def put(self, engine: str, module_hash: str, k: int, candidates: list) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO predictions VALUES (?,?,?,?,?,0)",
-                             (engine, text_hash, k, json.dumps(candidates), time.time()))
+                             (engine, module_hash, k, json.dumps(candidates), time.time()))
 
     # --------------------------------------------------------------- verdicts
 

@@ -16,9 +16,9 @@ a socket path
     that server only; none is started.
 
 No answer within ``PASSLM_SERVER_TIMEOUT_MS`` (default 30000), a reset
-connection or an error reply raise ``ServerUnavailable``; the bridge then
-predicts in-process. Only the standard library is imported here: a cache hit
-costs a socket round trip.
+connection, a malformed reply or an error reply raise ``ServerUnavailable``;
+the bridge then predicts in-process. Messages are ``passlm.messages``'. Only
+the standard library is imported here: a cache hit costs a socket round trip.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ import sys
 import time
 from typing import Optional
 
+from .. import messages
 from . import protocol
 
 SERVED_KINDS = ("model", "llm-compiler", "openai")
@@ -71,22 +72,27 @@ def timeout_s() -> float:
 
 
 def call(path: str, message: dict, timeout: float) -> dict:
-    """One request and its reply. Raises OSError (no server, refused, timed
-    out, reset), protocol.UnsafePathError (not our socket) or ServerUnavailable."""
+    """One request (a ``passlm.messages`` constructor's; one without a version
+    is given this passlm's) and its reply, which answers its op. Raises OSError
+    (no server, refused, timed out, reset), protocol.UnsafePathError (not our
+    socket), messages.ProtocolError (a malformed request) or ServerUnavailable."""
+    line = messages.encode({"version": messages.VERSION, **message})
     protocol.check_private(path)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(max(0.001, timeout))
         s.connect(path)
-        s.sendall(protocol.encode(message))
+        s.sendall(line)
         try:
-            line = protocol.read_line(s, REPLY_LIMIT, bytearray())
-            if line is None:
+            answer = protocol.read_line(s, REPLY_LIMIT, bytearray())
+            if answer is None:
                 raise ServerUnavailable(f"server {path} closed the connection without answering")
-            reply = protocol.decode(line)
-        except protocol.ProtocolError as e:
+            reply = messages.loads(answer)
+        except messages.ProtocolError as e:
             raise ServerUnavailable(f"server {path}: bad reply ({e})") from None
-    if "error" in reply:
+    if reply.get("reply") == "error":
         raise ServerUnavailable(f"server {path}: {reply['error']}")
+    if reply.get("reply") != message.get("op"):
+        raise ServerUnavailable(f"server {path}: bad reply (a {messages.kind(reply)} to a {message.get('op')} request)")
     return reply
 
 

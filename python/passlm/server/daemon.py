@@ -4,7 +4,9 @@ Threads: the main one accepts connections (and notices SIGTERM, ``stop`` and
 the idle timeout); one thread per connection reads requests and answers cache
 hits itself; one inference thread takes the pending predictions, up to
 ``max_batch`` of them gathered within ``max_wait`` seconds of the first, and
-answers them with one batched call per (engine, k).
+answers them with one batched call per (engine, k). Requests and replies are
+``passlm.messages``; predictions are cached under the module hash the request
+carries (the plugin's), never a hash of their own.
 
 Only one server runs per socket: it holds an exclusive lock on
 ``SOCKET.lock`` for its whole life. A socket file found at start while the
@@ -26,9 +28,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .. import messages
+from ..defaults import DEFAULT_ENGINE
 from . import protocol
 from .cache import PredictionCache
-from .engines import EngineSlot, text_hash, verdict_key
+from .engines import EngineSlot, verdict_key
 
 log = logging.getLogger("passlm.server")
 
@@ -168,16 +172,16 @@ class Server:
             except OSError:
                 uid = None
             if uid != os.getuid():
-                conn.sendall(protocol.encode({"error": "this server answers only its own user"}))
+                _send(conn, messages.error("this server answers only its own user"))
                 return
             buffer = bytearray()
             while not self._stop.is_set():
                 try:
                     line = protocol.read_line(conn, self.config.max_request, buffer)
-                except protocol.ProtocolError as e:  # oversized or cut short: answer, then hang up
+                except messages.ProtocolError as e:  # oversized or cut short: answer, then hang up
                     self._count("errors")
                     log.warning("bad request: %s", e)
-                    _send(conn, {"error": str(e)})
+                    _send(conn, messages.error(str(e)))
                     return
                 except OSError:
                     return
@@ -194,29 +198,33 @@ class Server:
                         self._last_activity = time.monotonic()
                 if not _send(conn, reply):
                     return
-                if reply.get("stopping"):
+                if reply["reply"] == "stop":
                     self.stop()
 
     def _answer(self, line: bytes) -> dict:
         self._count("requests")
         try:
-            request = protocol.decode(line)
-            op = request.get("op")
-            if op == "predict":
-                return self._predict(request)
-            if op == "verdict":
-                return self._record_verdict(request)
-            if op == "status":
-                return self.status()
-            if op == "stop":
+            request = messages.loads(line)
+            if "op" not in request:
+                raise messages.ProtocolError(f"a server answers requests, not a {messages.kind(request)}")
+            op = request["op"]
+            if op == "describe":
+                reply = messages.describe_reply(protocol.SERVER_NEEDS)
+            elif op == "predict":
+                reply = self._predict(request)
+            elif op == "verdict":
+                reply = self._record_verdict(request)
+            elif op == "status":
+                reply = self.status()
+            else:
                 log.info("stop requested")
-                return {"ok": True, "stopping": True}
-            raise protocol.ProtocolError(f"unknown op {op!r} (known: predict, verdict, status, stop)")
+                reply = messages.stop_reply()
+            return messages.validate(reply)
         except Exception as e:  # every problem is an answer, never a dead server
             self._count("errors")
-            message = f"{type(e).__name__}: {e}" if not isinstance(e, protocol.ProtocolError) else str(e)
-            log.warning("error: %s", message)
-            return {"error": message.splitlines()[0] if message else type(e).__name__}
+            reply = messages.failure(e)
+            log.warning("error: %s", reply["error"])
+            return reply
 
     # ----------------------------------------------------------- operations
 
@@ -227,18 +235,17 @@ class Server:
             return self.slots[spec]
 
     def _predict(self, request: dict) -> dict:
-        spec, k, ir = request.get("engine"), request.get("k"), request.get("ir")
-        if not isinstance(spec, str) or not spec:
-            raise protocol.ProtocolError("predict needs 'engine', an engine spec")
-        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 64:
-            raise protocol.ProtocolError("predict needs 'k', an integer from 1 to 64")
-        if not isinstance(ir, str) or not ir:
-            raise protocol.ProtocolError("predict needs 'ir', the module's textual IR")
-        module = request.get("module") if isinstance(request.get("module"), dict) else {}
+        spec, k, ir, module = request["engine"] or DEFAULT_ENGINE, request["k"], request["ir"], request["module"]
+        if k > protocol.MAX_K:
+            raise messages.ProtocolError(f"predict: a server proposes at most {protocol.MAX_K} candidates ('k')")
+        if not module["hash"]:
+            raise messages.ProtocolError("predict: a server needs 'module.hash' (its cache key: passlm.Module.hash)")
+        if not ir:
+            raise messages.ProtocolError("predict: a server needs 'ir' (what a cache miss predicts from)")
         start = time.perf_counter()
         self._count("predictions")
         slot = self._slot(spec)
-        key = text_hash(slot.key_text(ir))
+        key = module["hash"]  # the plugin's hash of this very IR: the server hashes nothing again
         candidates = self.cache.get(slot.identity, key, k) if self.cache else None
         cached = candidates is not None
         batch_size = 0
@@ -253,40 +260,32 @@ class Server:
             candidates, batch_size = pending.candidates, pending.batch_size
             if self.cache:
                 self.cache.put(slot.identity, key, k, candidates)
-        reply = {"candidates": candidates, "cached": cached}
-        vkey = verdict_key(str(module.get("hash") or ""), [c["pipeline"] for c in candidates],
-                           str(request.get("choice") or ""))
+        vkey = verdict_key(module["hash"], [c["pipeline"] for c in candidates], request["choice"])
         verdict = self.cache.get_verdict(vkey) if self.cache and vkey else None
         if verdict:
             self._count("verdict_hits")
-            reply["verdict"] = verdict
-        log.info("predict %s k=%d %s%s%s %.0f ms", module.get("name") or "?", k,
+        log.info("predict %s k=%d %s%s%s %.0f ms", module["name"] or "?", k,
                  "cached" if cached else f"batch={batch_size}", " verdict" if verdict else "",
-                 "" if spec == "model:default" else f" engine={spec}", (time.perf_counter() - start) * 1e3)
-        return reply
+                 "" if spec == DEFAULT_ENGINE else f" engine={spec}", (time.perf_counter() - start) * 1e3)
+        return messages.predict_reply(candidates, protocol.SERVER_NEEDS, cached, verdict)
 
     def _record_verdict(self, request: dict) -> dict:
-        fields = {name: request.get(name) for name in ("hash", "candidates", "choice", "pipeline", "size", "baseline")}
-        if not (isinstance(fields["candidates"], list) and all(isinstance(c, str) for c in fields["candidates"])
-                and all(isinstance(fields[n], str) for n in ("hash", "choice", "pipeline"))
-                and all(isinstance(fields[n], int) and fields[n] >= 0 for n in ("size", "baseline"))):
-            raise protocol.ProtocolError(
-                "verdict needs 'hash', 'candidates' (strings), 'choice', 'pipeline', 'size', 'baseline'")
-        key = verdict_key(fields["hash"], fields["candidates"], fields["choice"])
+        key = verdict_key(request["hash"], request["candidates"], request["choice"])
         if self.cache and key:
-            self.cache.put_verdict(key, fields["pipeline"], fields["size"], fields["baseline"])
+            self.cache.put_verdict(key, request["pipeline"], request["size"], request["baseline"])
             self._count("verdicts_recorded")
-        return {"ok": True}
+        return messages.verdict_reply()
 
     def status(self) -> dict:
         with self._slots_lock:
             engines = {spec: {"loaded": s.loaded, "load_seconds": s.load_seconds} for spec, s in self.slots.items()}
         with self._busy_lock:
             counters = dict(self.counters)
-        return {"pid": os.getpid(), "socket": self.config.socket, "log": self.config.log,
-                "cache": self.config.cache, "uptime_s": round(time.time() - self.started, 1),
-                "max_batch": self.config.max_batch or (AUTO_BATCH_GPU if _on_gpu() else 1), "idle_timeout_s": self.config.idle_timeout,
-                "engines": engines, "counters": counters}
+        return messages.status_reply(
+            pid=os.getpid(), socket=self.config.socket, log=self.config.log, cache=self.config.cache,
+            uptime_s=round(time.time() - self.started, 1),
+            max_batch=self.config.max_batch or (AUTO_BATCH_GPU if _on_gpu() else 1),
+            idle_timeout_s=self.config.idle_timeout, engines=engines, counters=counters)
 
     def _count(self, name: str, amount: int = 1) -> None:
         with self._busy_lock:
@@ -341,7 +340,7 @@ def _on_gpu() -> bool:
 
 def _send(conn: socket.socket, reply: dict) -> bool:
     try:
-        conn.sendall(protocol.encode(reply))
+        conn.sendall(messages.encode(reply))
         return True
     except OSError:
         return False

@@ -23,7 +23,14 @@ def verdict_key(module_hash: str, candidates: list[str], choice: str) -> Optiona
 
 
 class EngineSlot:
-    """One engine spec: its cache identity at once, the engine itself on first use."""
+    """One engine spec: its cache identity at once, the engine itself on first use.
+
+    A prediction is cached under (identity, the module hash the request
+    carries, k); the identity names everything else the answer depends on:
+    the model's files (the spec for engines without files), the passlm and
+    LLVM versions, the IR normalization a ``model:`` engine applies, and the
+    key scheme (so entries keyed otherwise by an older passlm never match).
+    """
 
     def __init__(self, spec: str):
         import passlm
@@ -32,21 +39,14 @@ class EngineSlot:
 
         self.spec = spec
         self.kind = spec.partition(":")[0]
-        self.reads_normalized = self.kind == "model"  # the model sees normalize_ir(ir) only
+        normalization = NORMALIZATION_VERSION if self.kind == "model" else 0  # the model sees normalize_ir(ir)
         files = model_hash(spec)
         self.identity = text_hash(
             f"{spec if files is None else files}\npasslm {passlm.__version__} llvm {passlm.LLVM_VERSION}"
-            f" normalization {NORMALIZATION_VERSION if self.reads_normalized else 0}")
+            f" normalization {normalization} key module-hash")
         self._engine = None
         self._lock = threading.Lock()
         self.load_seconds: Optional[float] = None
-
-    def key_text(self, ir: str) -> str:
-        if self.reads_normalized:
-            from ..model.normalize import normalize_ir
-
-            return normalize_ir(ir)
-        return ir
 
     @property
     def loaded(self) -> bool:

@@ -1,41 +1,32 @@
-"""What the server and its clients agree on: where the socket is, and the wire format.
+"""Where the server and its clients meet: the socket, its private folder, its lines.
 
 The socket lives in a private folder of the user's runtime directory
 (``$XDG_RUNTIME_DIR/passlm/server.sock``, else ``/tmp/passlm-UID/``), mode
 0700 for the folder and 0600 for the socket. A folder or socket that belongs
 to another user, or that others may write to, is refused, not used.
 
-Messages are newline-delimited JSON, one request and one reply per line, each
-with ``"version": 1``. Requests carry an ``"op"``:
-
-``predict``  ``{engine, k, ir, module: {name, hash, ...}}`` ->
-             ``{candidates: [{pipeline, score}], cached, verdict?}``
-``verdict``  ``{engine, k, hash, candidates: [P...], pipeline, size, baseline}``
-             (what the plugin's guard measured) -> ``{ok: true}``
-``status``   -> ``{pid, socket, log, cache, uptime_s, engines, counters}``
-``stop``     -> ``{ok: true}``, then the server shuts down
-
-Any problem is answered ``{"version": 1, "error": "one line"}``. A request
-longer than the server's limit is answered with an error and the connection
-is closed. Only the standard library is imported here: the client runs inside
-every compiler process.
+On the socket, each request and each reply is one line: a message of
+``passlm.messages`` (the wire format, shared with the plugin's bridge). A
+request longer than the server's limit is answered with an error and the
+connection is closed. Only the standard library is imported here: the client
+runs inside every compiler process.
 """
 from __future__ import annotations
 
-import json
 import os
 import stat
 
-PROTOCOL_VERSION = 1
+from ..messages import ProtocolError
+
 DEFAULT_MAX_REQUEST = 64 << 20  # bytes in one request line: IR of a large module fits
 SOCKET_NAME = "server.sock"
 LOG_NAME = "server.log"
 LOCK_NAME = "server.lock"
 MAX_SOCKET_PATH = 107  # sun_path is 108 bytes with the final NUL
-
-
-class ProtocolError(ValueError):
-    """A malformed request or reply."""
+MAX_K = 64  # candidates a server proposes per request
+#: What a server reads of every module, whatever its engine (a predict reply's
+#: "needs"): the hash is its cache key, the IR what a cache miss predicts from.
+SERVER_NEEDS = ("hash", "ir")
 
 
 class UnsafePathError(OSError):
@@ -78,23 +69,6 @@ def check_private(path: str, directory: bool = False) -> None:
 def check_socket_path(path: str) -> None:
     if len(os.fsencode(path)) > MAX_SOCKET_PATH:
         raise ValueError(f"{path}: a socket path must be at most {MAX_SOCKET_PATH} bytes")
-
-
-def encode(message: dict) -> bytes:
-    return json.dumps({"version": PROTOCOL_VERSION, **message}, separators=(",", ":")).encode() + b"\n"
-
-
-def decode(line: bytes) -> dict:
-    """One request or reply; ProtocolError says what is wrong with it."""
-    try:
-        message = json.loads(line)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise ProtocolError(f"not JSON: {e}") from None
-    if not isinstance(message, dict):
-        raise ProtocolError("a message must be a JSON object")
-    if message.get("version") != PROTOCOL_VERSION:
-        raise ProtocolError(f"unsupported protocol version {message.get('version')!r} (this passlm speaks {PROTOCOL_VERSION})")
-    return message
 
 
 def read_line(sock, limit: int, buffer: bytearray) -> bytes | None:
