@@ -145,3 +145,14 @@ def test_the_vector_environment_of_two():
         assert all(isinstance(p, str) for p in infos["pipeline"])
     finally:
         envs.close()
+
+
+def test_an_empty_module_scores_zero_not_a_division_by_zero(tmp_path):
+    source = tmp_path / "empty.ll"
+    source.write_text("declare i32 @f()\n")
+    env = make(benchmark=source, actions=["function(sroa)"])
+    _, info = env.reset(seed=0)
+    assert (info["oz_object_size"], info["object_size"], info["improvement"]) == (0, 0, 0.0)
+    _, reward, _, _, info = env.step(0)
+    assert (reward, info["improvement"]) == (0.0, 0.0)
+    env.close()

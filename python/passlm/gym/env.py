@@ -16,7 +16,7 @@ the worker, not the agent.
   ``object_size`` and ``instructions`` now (object_size is None when the
   reward is instructions: no codegen is done), their -Oz values
   ``oz_object_size`` and ``oz_instructions``; ``improvement``, the return so
-  far; ``changed``, whether the step changed the IR.
+  far, (s_Oz - s_t) / s_Oz (divided by 1 when s_Oz is 0: an empty module); ``changed``, whether the step changed the IR.
 - An element LLVM aborts on (or that the verifier or codegen rejects, or that
   overruns ``step_timeout`` seconds) ends the episode: ``terminated`` with
   reward ``abort_penalty`` (default -1.0, as bad as doubling the -Oz size),
@@ -64,6 +64,8 @@ class PhaseOrderingEnv(gymnasium.Env):
         self._info: dict[str, Any] = {}
         self._observation = None
         self._measure = 0.0  # s_{t-1}
+        self._oz_now = 0  # s_Oz of the episode's benchmark
+        self._scale = 1
 
     # ----------------------------------------------------------------- episodes
 
@@ -92,9 +94,10 @@ class PhaseOrderingEnv(gymnasium.Env):
         self._over = self._lost = False
         self._observation = obs_spaces.to_observation(self.observation_name, state.pop("observation"))
         self._info = {"benchmark": self.benchmark.name, "pipeline": "", "changed": False, **state}
-        self._oz_measure = max(1, self._info["oz_object_size" if self._size else "oz_instructions"])
-        self._measure = self._oz_measure  # s_0 = s_Oz: the return is the improvement over -Oz
-        self._info["improvement"] = 1.0 - self._current() / self._oz_measure
+        self._oz_now = self._info["oz_object_size" if self._size else "oz_instructions"]
+        self._scale = max(1, self._oz_now)  # an empty module's -Oz object has 0 bytes
+        self._measure = self._oz_now  # s_0 = s_Oz: the return is the improvement over -Oz
+        self._info["improvement"] = (self._oz_now - self._current()) / self._scale
         return copy.copy(self._observation), dict(self._info)
 
     def step(self, action):
@@ -118,9 +121,9 @@ class PhaseOrderingEnv(gymnasium.Env):
         self._info.update(pipeline=",".join(self.pipeline), changed=changed, instructions=instructions,
                           object_size=object_size)
         now = self._current()
-        reward = (self._measure - now) / self._oz_measure
+        reward = (self._measure - now) / self._scale
         self._measure = now
-        self._info["improvement"] = 1.0 - now / self._oz_measure
+        self._info["improvement"] = (self._oz_now - now) / self._scale
         return observation, reward, False, False, dict(self._info)
 
     def _abort(self, element: str, error: str):
@@ -135,6 +138,37 @@ class PhaseOrderingEnv(gymnasium.Env):
         obs_spaces.observation_space(name)  # checks the name
         reply = self._request(("observe", name))
         return obs_spaces.to_observation(name, reply[1])
+
+    def lookahead(self, actions: Sequence[int]) -> list[Optional[float]]:
+        """The reward each action would give now, without taking it (None: it
+        fails or aborts LLVM; the episode goes on). Greedy search uses it."""
+        rewards: list[Optional[float]] = []
+        for action in actions:
+            element = self.actions[int(action)]
+            if element == END:
+                rewards.append(0.0)
+                continue
+            try:
+                reply = self._request(("lookahead", element))
+            except WorkerLost:
+                self._restore()
+                reply = ("error",)
+            except RuntimeError:
+                reply = ("error",)
+            if reply[0] != "ok":
+                rewards.append(None)
+                continue
+            now = reply[2] if self._size else reply[1]
+            rewards.append((self._measure - now) / self._scale)
+        return rewards
+
+    def _restore(self) -> None:
+        """A new worker holding the module the episode has made."""
+        self._worker = StepWorker()
+        message = ("load", self.benchmark.name, self.benchmark.bitcode, self.observation_name,
+                   self._size, self.skip_unchanged, self._oz[self.benchmark.digest])
+        self._worker.request(message, self.step_timeout)
+        self._worker.request(("apply", list(self.pipeline)), self.step_timeout)
 
     def bitcode(self) -> bytes:
         """The current module's bitcode."""

@@ -15,6 +15,8 @@ Requests and replies (pickled tuples):
 
     ("load", name, bitcode, observation, measure_size, skip_unchanged, oz) -> ("ok", {...})
     ("step", element)   -> ("ok", changed, instructions, object_size, observation) | ("error", message)
+    ("lookahead", element) -> ("ok", instructions, object_size) on a copy | ("error", message)
+    ("apply", elements) -> ("ok", None): run them in order (restoring a state)
     ("observe", kind)   -> ("ok", observation)
     ("bitcode",)        -> ("ok", bytes)
 
@@ -113,6 +115,13 @@ class _State:
             self.size, self.observation = self._measure(bitcode)
         return changed, self.module.instruction_count, self.size, self.observation
 
+    def apply(self, elements: list[str]) -> None:
+        """Runs elements one by one, as steps would, measuring only the result."""
+        for element in elements:
+            self.module.run(element)
+        self.bitcode = self.module.to_bitcode()
+        self.size, self.observation = self._measure(self.bitcode)
+
     def _measure(self, bitcode: bytes) -> tuple:
         """(object size, observation) of the module, remembered by its bitcode:
         episodes on one benchmark pass through the same modules again and again."""
@@ -145,6 +154,10 @@ def _serve(requests: Connection, replies: Connection) -> None:
                 reply = ("ok", state.load(*args))
             elif kind == "step":
                 reply = ("ok", *state.step(*args))
+            elif kind == "lookahead":
+                reply = ("ok", *state.module.evaluate(*args))
+            elif kind == "apply":
+                reply = ("ok", state.apply(*args))
             elif kind == "observe":
                 reply = ("ok", observe(state.module, *args))
             elif kind == "bitcode":

@@ -1,0 +1,173 @@
+"""Baseline agents for passlm/PhaseOrdering-v0, each one command:
+
+    python -m passlm.gym.baselines --benchmark store:corpus.db#test --search random --budget 1000
+    python -m passlm.gym.baselines --benchmark examples --search greedy --budget 10
+
+- ``random``: episodes of ``--episode-length`` uniformly random actions
+  until ``--budget`` steps are spent on a module; the best module any prefix
+  made counts (as CompilerGym's random search).
+- ``greedy``: at each of at most ``--budget`` steps, every action is tried
+  from the current module (``env.lookahead``) and the best taken; it stops
+  once the best makes the module no smaller (after the first step, which
+  starts from the unoptimized module: s_0 is the -Oz size).
+
+Per module, the best improvement over -Oz (1 - s_best / s_Oz, the best
+return) and its pipeline; over all modules, the geometric mean of
+s_best / s_Oz as an improvement (``geomean``), how many modules beat -Oz,
+and the time. ``--replay`` checks every best pipeline with opt | llc |
+llvm-size (``replay``). ``--limit N`` takes N modules of the dataset, drawn with
+``--seed``. Seeds make runs repeatable (the passes are deterministic).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .env import PhaseOrderingEnv
+
+SEARCHES = ("random", "greedy")
+
+
+@dataclass
+class Result:
+    benchmark: str
+    oz_object_size: int
+    best_object_size: int
+    improvement: float  # 1 - best / oz
+    pipeline: str
+    steps: int
+    evaluations: int
+    seconds: float
+
+
+def random_search(env: PhaseOrderingEnv, benchmark, budget: int, episode_length: int, seed: int) -> Result:
+    start = time.perf_counter()
+    env.action_space.seed(seed)
+    best = None
+    steps = 0
+    episode = 0
+    while steps < budget:
+        _, info = env.reset(seed=seed + episode, options={"benchmark": benchmark})
+        episode += 1
+        for _ in range(min(episode_length, budget - steps)):
+            _, _, terminated, _, info = env.step(env.action_space.sample())
+            steps += 1
+            if best is None or info["improvement"] > best["improvement"]:
+                best = dict(info)
+            if terminated:
+                break
+    return _result(best, steps, steps, time.perf_counter() - start)
+
+
+def greedy_search(env: PhaseOrderingEnv, benchmark, budget: int) -> Result:
+    start = time.perf_counter()
+    _, info = env.reset(seed=0, options={"benchmark": benchmark})
+    best, evaluations, steps = dict(info), 0, 0
+    for step in range(budget):
+        rewards = env.lookahead(range(env.action_space.n))
+        evaluations += len(rewards)
+        scored = [(r, a) for a, r in enumerate(rewards) if r is not None]
+        if not scored:
+            break
+        reward, action = max(scored, key=lambda pair: (pair[0], -pair[1]))  # ties: the first action
+        if step and reward <= 0:
+            break
+        _, _, terminated, _, info = env.step(action)
+        steps += 1
+        if info["improvement"] > best["improvement"]:
+            best = dict(info)
+        if terminated:
+            break
+    return _result(best, steps, evaluations + steps, time.perf_counter() - start)
+
+
+def _result(info: dict, steps: int, evaluations: int, seconds: float) -> Result:
+    return Result(info["benchmark"], info["oz_object_size"], info["object_size"], info["improvement"],
+                  info["pipeline"], steps, evaluations, round(seconds, 3))
+
+
+def summary(results: list[Result]) -> dict:
+    """Over the modules whose -Oz object is not empty (the others are counted apart)."""
+    ratios = [r.best_object_size / r.oz_object_size for r in results if r.oz_object_size]
+    return {"modules": len(results), "empty": len(results) - len(ratios),
+            "geomean": 1 - math.exp(sum(math.log(x) for x in ratios) / len(ratios)) if ratios else 0.0,
+            "beat_oz": sum(r < 1 for r in ratios), "worse_than_oz": sum(r > 1 for r in ratios),
+            "seconds": round(sum(r.seconds for r in results), 1)}
+
+
+def replay_mismatches(results: list[Result], dataset) -> list[str]:
+    """Each result's pipeline replayed with opt | llc | llvm-size: where the size differs."""
+    from . import replay
+
+    by_name = {name: i for i, name in enumerate(dataset.names)}
+    wrong = []
+    for r in results:
+        size = replay.object_size(dataset[by_name[r.benchmark]].bitcode, r.pipeline)
+        if size != r.best_object_size:
+            wrong.append(f"{r.benchmark}: env {r.best_object_size}, opt|llc {size}")
+    return wrong
+
+
+def run(spec: str, search: str, budget: int, episode_length: int = 20, limit: int | None = None,
+        seed: int = 0, progress=None, replay: bool = False) -> list[Result]:
+    env = PhaseOrderingEnv(benchmark=spec, observation_space="instruction_count")
+    try:
+        benchmarks = list(range(len(env.dataset)))
+        if limit is not None and limit < len(benchmarks):
+            benchmarks = sorted(np.random.default_rng(seed).choice(len(benchmarks), limit, replace=False).tolist())
+        results = []
+        for index in benchmarks:
+            benchmark = env.dataset[index]
+            if search == "random":
+                result = random_search(env, benchmark, budget, episode_length, seed)
+            else:
+                result = greedy_search(env, benchmark, budget)
+            results.append(result)
+            if progress:
+                progress(result)
+        if replay:
+            for line in replay_mismatches(results, env.dataset):
+                print("REPLAY MISMATCH", line)
+        return results
+    finally:
+        env.close()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m passlm.gym.baselines", description=__doc__.splitlines()[0])
+    parser.add_argument("--benchmark", required=True, help="a file, a folder or store:PATH#SPLIT")
+    parser.add_argument("--search", choices=SEARCHES, required=True)
+    parser.add_argument("--budget", type=int, required=True, help="random: steps per module; greedy: at most steps")
+    parser.add_argument("--episode-length", type=int, default=20)
+    parser.add_argument("--limit", type=int, help="modules drawn from the dataset (default all)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", help="write the results and summary to this file")
+    parser.add_argument("--replay", action="store_true",
+                        help="check every best pipeline with opt | llc | llvm-size afterwards")
+    args = parser.parse_args(argv)
+
+    def show(r: Result) -> None:
+        print(f"{r.improvement:+8.2%} {r.oz_object_size:8d} -> {r.best_object_size:8d} {r.evaluations:6d} evals "
+              f"{r.seconds:7.1f} s  {r.benchmark}", flush=True)
+
+    results = run(args.benchmark, args.search, args.budget, args.episode_length, args.limit, args.seed, show,
+                  args.replay)
+    total = summary(results)
+    print(f"{args.search} search, budget {args.budget}: {total['modules']} modules ({total['empty']} with an empty"
+          f" -Oz object left out), {total['geomean']:+.2%} geomean over -Oz, {total['beat_oz']} beat -Oz,"
+          f" {total['worse_than_oz']} worse, {total['seconds']} s")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({"arguments": vars(args), "summary": total, "results": [asdict(r) for r in results]}, out,
+                      indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Greedy and random search, and the lookahead greedy search stands on."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from passlm.defaults import OZ
+from passlm.gym import baselines, replay
+from passlm.gym.env import PhaseOrderingEnv
+from support import EXAMPLES
+
+
+def test_lookahead_predicts_the_reward_of_each_action_without_taking_it():
+    actions = ["function(sroa)", OZ, "trigger-crash-module", "function(simplifycfg)"]
+    env = PhaseOrderingEnv(benchmark=EXAMPLES / "rle.c", actions=actions, observation_space="instruction_count")
+    env.reset(seed=0)
+    env.step(0)
+    predicted = env.lookahead(range(4))
+    assert predicted[2] is None  # aborted LLVM in the worker; the episode goes on
+    for action in (1, 3):
+        _, reward, terminated, _, info = env.step(action)
+        assert reward == pytest.approx(predicted[action], abs=1e-12) and not terminated
+        predicted = env.lookahead([0, 1, 2, 3])
+    assert info["pipeline"] == f"function(sroa),{OZ},function(simplifycfg)"
+    assert replay.object_size(env.benchmark.bitcode, info["pipeline"]) == info["object_size"]
+    env.close()
+
+
+def test_greedy_search_never_ends_worse_than_oz_and_replays_exactly():
+    [result] = baselines.run(str(EXAMPLES / "crc32.c"), "greedy", budget=2)
+    assert result.improvement >= 0 and result.steps >= 1
+    bitcode = PhaseOrderingEnv(benchmark=EXAMPLES / "crc32.c", actions=[OZ]).dataset[0].bitcode
+    assert replay.object_size(bitcode, result.pipeline) == result.best_object_size
+    assert result.improvement == pytest.approx(1 - result.best_object_size / result.oz_object_size)
+
+
+def test_random_search_repeats_with_its_seed():
+    def once(seed):
+        return [replace(r, seconds=0) for r in baselines.run(str(EXAMPLES / "bits.c"), "random", budget=15,
+                                                            episode_length=5, seed=seed)]
+    first = once(1)
+    assert once(1) == first and first[0].evaluations == 15
+
+
+def test_summary_is_a_geometric_mean_over_oz():
+    results = [baselines.Result("a", 100, 90, 0.1, "", 1, 1, 0.0), baselines.Result("b", 100, 110, -0.1, "", 1, 1, 0.0)]
+    total = baselines.summary(results)
+    assert total["geomean"] == pytest.approx(1 - (0.9 * 1.1) ** 0.5)
+    assert (total["beat_oz"], total["worse_than_oz"], total["empty"]) == (1, 1, 0)
+    assert baselines.summary(results + [baselines.Result("c", 0, 0, 0.0, "", 1, 1, 0.0)])["empty"] == 1
