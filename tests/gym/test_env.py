@@ -21,7 +21,7 @@ def make(**kwargs) -> gym.Env:
     return gym.make(ENV_ID, **kwargs)
 
 
-@pytest.mark.parametrize("observation", ["autophase", "opcodes", "instruction_count", "ir"])
+@pytest.mark.parametrize("observation", ["autophase", "opcodes", "instruction_count", "ir", "embedding"])
 def test_check_env_passes(observation):
     env = PhaseOrderingEnv(benchmark=EXAMPLES / "crc32.c", observation_space=observation)
     try:
@@ -155,4 +155,16 @@ def test_an_empty_module_scores_zero_not_a_division_by_zero(tmp_path):
     assert (info["oz_object_size"], info["object_size"], info["improvement"]) == (0, 0, 0.0)
     _, reward, _, _, info = env.step(0)
     assert (reward, info["improvement"]) == (0.0, 0.0)
+    env.close()
+
+
+def test_the_model_embedding_observation():
+    env = make(benchmark=EXAMPLES / "crc32.c", observation_space="embedding", actions=["function(sroa)", OZ])
+    first, _ = env.reset(seed=0)
+    assert first.shape == (256,) and first.dtype == np.float32 and env.observation_space.contains(first)
+    after, _, _, _, _ = env.step(0)
+    assert np.all(np.isfinite(after)) and not np.array_equal(after, first)
+    again, _ = env.reset(seed=0)
+    assert np.array_equal(again, first)
+    np.testing.assert_array_equal(env.unwrapped.observe("embedding"), first)
     env.close()

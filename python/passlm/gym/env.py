@@ -36,6 +36,8 @@ import gymnasium
 from . import spaces as obs_spaces
 from .benchmarks import Benchmark, Dataset, resolve
 from .vocabulary import END, default_actions
+
+EMBEDDING = "embedding"
 from .worker import StepWorker, WorkerLost
 
 
@@ -44,7 +46,7 @@ class PhaseOrderingEnv(gymnasium.Env):
 
     def __init__(self, benchmark=None, observation_space: str = "autophase", reward_space: str = "object_size",
                  actions: Optional[Sequence[str]] = None, end_action: bool = False, skip_unchanged: bool = True,
-                 abort_penalty: float = -1.0, step_timeout: float = 60.0):
+                 abort_penalty: float = -1.0, step_timeout: float = 60.0, model: Optional[str] = None):
         self.dataset: Dataset = resolve(benchmark)
         self.actions: list[str] = list(actions) if actions is not None else default_actions()
         if end_action:
@@ -52,7 +54,14 @@ class PhaseOrderingEnv(gymnasium.Env):
         self.observation_name = observation_space
         self.reward_name = obs_spaces.check_reward(reward_space)
         self.action_space = gymnasium.spaces.Discrete(len(self.actions))
-        self.observation_space = obs_spaces.observation_space(observation_space)
+        self.model = model  # the model directory of the embedding observation (default: the shipped one)
+        self._embedder = None
+        if observation_space == EMBEDDING:
+            self.observation_space = self._embed_with().space()
+        else:
+            self.observation_space = obs_spaces.observation_space(observation_space)
+        # What the worker observes: the embedding is computed here, from the IR text.
+        self._worker_kind = "ir_raw" if observation_space == EMBEDDING else observation_space
         self.skip_unchanged, self.abort_penalty, self.step_timeout = skip_unchanged, abort_penalty, step_timeout
         self.benchmark: Optional[Benchmark] = None
         self.pipeline: list[str] = []
@@ -79,7 +88,7 @@ class PhaseOrderingEnv(gymnasium.Env):
             self._worker = StepWorker()
         digest = self.benchmark.digest
         known_oz = self._oz.get(digest)
-        message = ("load", self.benchmark.name, self.benchmark.bitcode, self.observation_name,
+        message = ("load", self.benchmark.name, self.benchmark.bitcode, self._worker_kind,
                    self.reward_name == "object_size", self.skip_unchanged, known_oz)
         try:
             reply = self._worker.request(message, self.step_timeout)
@@ -92,7 +101,7 @@ class PhaseOrderingEnv(gymnasium.Env):
         self._oz[digest] = (state["oz_instructions"], state["oz_object_size"])
         self.pipeline = []
         self._over = self._lost = False
-        self._observation = obs_spaces.to_observation(self.observation_name, state.pop("observation"))
+        self._observation = self._convert(self.observation_name, state.pop("observation"))
         self._info = {"benchmark": self.benchmark.name, "pipeline": "", "changed": False, **state}
         self._oz_now = self._info["oz_object_size" if self._size else "oz_instructions"]
         self._scale = max(1, self._oz_now)  # an empty module's -Oz object has 0 bytes
@@ -116,7 +125,7 @@ class PhaseOrderingEnv(gymnasium.Env):
             return self._abort(element, reply[1])
         _, changed, instructions, object_size, observation = reply
         self.pipeline.append(element)
-        self._observation = obs_spaces.to_observation(self.observation_name, observation)
+        self._observation = self._convert(self.observation_name, observation)
         observation = copy.copy(self._observation)  # the agent may keep or change what it gets
         self._info.update(pipeline=",".join(self.pipeline), changed=changed, instructions=instructions,
                           object_size=object_size)
@@ -134,10 +143,11 @@ class PhaseOrderingEnv(gymnasium.Env):
     # -------------------------------------------------------------- inspection
 
     def observe(self, name: str):
-        """Observation ``name`` (any of ``spaces.OBSERVATIONS``) of the current module."""
-        obs_spaces.observation_space(name)  # checks the name
-        reply = self._request(("observe", name))
-        return obs_spaces.to_observation(name, reply[1])
+        """Observation ``name`` (any of ``spaces.OBSERVATIONS``, or ``embedding``) of the current module."""
+        if name != EMBEDDING:
+            obs_spaces.observation_space(name)  # checks the name
+        reply = self._request(("observe", "ir_raw" if name == EMBEDDING else name))
+        return self._convert(name, reply[1])
 
     def lookahead(self, actions: Sequence[int]) -> list[Optional[float]]:
         """The reward each action would give now, without taking it (None: it
@@ -165,7 +175,7 @@ class PhaseOrderingEnv(gymnasium.Env):
     def _restore(self) -> None:
         """A new worker holding the module the episode has made."""
         self._worker = StepWorker()
-        message = ("load", self.benchmark.name, self.benchmark.bitcode, self.observation_name,
+        message = ("load", self.benchmark.name, self.benchmark.bitcode, self._worker_kind,
                    self._size, self.skip_unchanged, self._oz[self.benchmark.digest])
         self._worker.request(message, self.step_timeout)
         self._worker.request(("apply", list(self.pipeline)), self.step_timeout)
@@ -188,6 +198,19 @@ class PhaseOrderingEnv(gymnasium.Env):
 
     def _current(self) -> int:
         return self._info["object_size" if self._size else "instructions"]
+
+    def _embed_with(self):
+        if self._embedder is None:
+            from .embedding import Embedder
+
+            self._embedder = Embedder(self.model)
+        return self._embedder
+
+    def _convert(self, name: str, value):
+        """The worker's plain value as an observation ``name``."""
+        if name == EMBEDDING:
+            return self._embed_with()(value)
+        return obs_spaces.to_observation(name, value)
 
     def _dataset(self, spec) -> Dataset:
         if isinstance(spec, (Dataset, Benchmark)):

@@ -206,9 +206,14 @@ class _Reader:
                 self.critical_edges += sum(1 for t in block.targets if t in function and function[t].preds > 1)
 
 
+_OPCODE_ANYWHERE = re.compile(_INSTRUCTION.pattern, re.MULTILINE)
+
+
 def opcode_counts(text: str) -> list[int]:
-    """Instructions per opcode, in ``OPCODES`` order."""
-    counts = _Reader().read(text).opcodes
+    """Instructions per opcode, in ``OPCODES`` order. Only instructions start
+    with two spaces and a letter or a value (switch cases and debug records
+    are indented further, everything else starts in the first column)."""
+    counts = Counter(_OPCODE_ANYWHERE.findall(text))
     return [counts[op] for op in OPCODES]
 
 

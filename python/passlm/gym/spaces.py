@@ -7,7 +7,9 @@ Observations (``observation_space=``):
 - ``instruction_count``: one number, ``Module.instruction_count`` (no IR
   printing: the cheapest);
 - ``ir``: the normalized IR text the model reads (``passlm.model.normalize``);
-- ``ir_raw``: the textual IR as ``opt -S`` prints it.
+- ``ir_raw``: the textual IR as ``opt -S`` prints it;
+- ``embedding``: the model's vector for the module (``embedding``; needs the
+  model, loaded when the environment is made).
 
 Any of them can also be read once, at any step, with
 ``env.unwrapped.observe(name)``.
