@@ -298,11 +298,11 @@ TINY_MODEL_ARGS = ["--hidden", "32", "--layers", "1", "--heads", "2", "--interme
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory, tiny_corpus) -> Path:
-    """A PipelineLM trained for 2 epochs on tiny_corpus through ``passlm train``'s library entry."""
-    from passlm.train.cli import main
+    """A PipelineLM trained for 2 epochs on tiny_corpus through ``passlm train``."""
+    from passlm.cli import main
 
     out = tmp_path_factory.mktemp("tiny") / "model"
-    assert main(["--db", str(tiny_corpus), "--out", str(out), "--epochs", "2"] + TINY_MODEL_ARGS) == 0
+    assert main(["train", "--db", str(tiny_corpus), "--out", str(out), "--epochs", "2"] + TINY_MODEL_ARGS) == 0
     return out
 
 
@@ -319,10 +319,10 @@ def tiny_pairs(tmp_path_factory, tiny_corpus) -> Path:
 @pytest.fixture(scope="session")
 def tiny_disasm_model(tmp_path_factory, tiny_pairs) -> Path:
     """A disassembly TextLM trained for 1 epoch on tiny_pairs through ``passlm train --task disasm``."""
-    from passlm.train.cli import main
+    from passlm.cli import main
 
     out = tmp_path_factory.mktemp("tiny") / "disasm"
-    assert main(["--task", "disasm", "--pairs", str(tiny_pairs), "--out", str(out), "--epochs", "1",
+    assert main(["train", "--task", "disasm", "--pairs", str(tiny_pairs), "--out", str(out), "--epochs", "1",
                  "--hidden", "32", "--layers", "1", "--heads", "2", "--intermediate", "64", "--context", "2048",
                  "--vocab-size", "400", "--batch-size", "4", "--no-eval"]) == 0
     return out

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,129 @@ def test_help(passlm_exe):
 
 def test_directory_is_a_user_error(passlm_exe, tmp_path):
     assert_user_error(run(passlm_exe, "size", str(tmp_path)), str(tmp_path), "Is a directory")
+
+
+# ------------------------------------------------------------------ the rules every command keeps
+
+
+def test_info_json(passlm_exe):
+    done = run(passlm_exe, "info", "--json")
+    assert done.returncode == 0, done.stderr
+    info = json.loads(done.stdout)
+    assert info["passlm"] == passlm.__version__ and info["llvm"] == passlm.LLVM_VERSION
+    assert info["python"]["executable"] == sys.executable
+    assert info["plugin"] == {"path": str(paths.plugin_path()), "present": paths.plugin_path().is_file()}
+    assert info["engine"] == "model:default" and info["model"]["spec"] == "model:default"
+
+
+def test_plugin_path_json(passlm_exe):
+    done = run(passlm_exe, "plugin-path", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"path": str(paths.plugin_path()), "present": True}
+
+
+@pytest.mark.parametrize("args", [
+    ["data"], ["eval"], ["eval", "examples", "-k", "0"], ["eval", "--replay", "x.json", "-k", "2"],
+    ["tune", "examples/bits.c", "--db", "{tmp}/t.db", "--budget", "1"], ["size", "-j", "0", "examples/bits.c"],
+    ["data", "build", "--db", "{tmp}/c.db", "--dir", "examples", "--jobs", "0"],
+    ["coreset", "--db", "{tmp}/c.db", "-k", "0", "-o", "{tmp}/c.json"], ["serve", "--json"],
+    ["train", "--task", "disasm", "--out", "{tmp}/m"],
+], ids=" ".join)
+def test_usage_errors_of_every_command_exit_2(passlm_exe, tmp_path, args):
+    done = run(passlm_exe, *[a.format(tmp=tmp_path) for a in args])
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and "error: " in done.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing created
+
+
+@pytest.mark.parametrize("package, command", [("data", "data"), ("eval", "eval"), ("server", "serve")])
+def test_python_dash_m_of_a_package_is_its_subcommand(passlm_exe, package, command):
+    alone = subprocess.run([sys.executable, "-m", f"passlm.{package}", "--help"], capture_output=True, text=True)
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout == run(passlm_exe, command, "--help").stdout
+    assert f"usage: passlm {command}" in alone.stdout
+
+
+def test_only_entry_points_import_the_main_command():
+    """Subcommands register themselves: below passlm.cli nothing imports it back."""
+    import ast
+
+    root = Path(passlm.__file__).parent
+    importers = []
+    for path in root.rglob("*.py"):
+        package = path.relative_to(root.parent).parts[:-1]  # what relative imports start from
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                base = ".".join(package[: len(package) - node.level + 1] if node.level else ())
+                module = ".".join(filter(None, (base, node.module)))
+                targets = {module, *(f"{module}.{a.name}" for a in node.names)}
+            elif isinstance(node, ast.Import):
+                targets = {a.name for a in node.names}
+            else:
+                continue
+            if "passlm.cli" in targets:
+                importers.append(str(path.relative_to(root)))
+    assert importers and all(p.endswith("__main__.py") for p in importers), importers
+
+
+# ------------------------------------------------------------------ demo
+
+SLOW_ENGINE = """\
+import time
+
+
+def predict(ir_text, k, facts):
+    if "slow" in facts.name:  # the IR it is given has no file name
+        time.sleep(4)
+    return ["default<Oz>"]
+"""
+
+
+def demo_examples(tmp_path, *names):
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    for name in names:
+        source = REPO / "examples" / f"{name.split('_')[-1]}.c"
+        (folder / f"{name}.c").write_text(source.read_text())
+        (folder / f"{name}.expected").write_text(source.with_suffix(".expected").read_text())
+    return folder
+
+
+def test_demo_prints_each_row_as_it_is_built(passlm_exe, tmp_path):
+    examples = demo_examples(tmp_path, "a_bits", "b_slow_sort")
+    (tmp_path / "engine.py").write_text(SLOW_ENGINE)
+    process = subprocess.Popen([str(passlm_exe), "demo", "--examples", str(examples),
+                                "--engine", f"python:{tmp_path / 'engine.py'}:predict"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        lines = []
+        while not (lines and lines[-1].startswith("a_bits.c")):
+            lines.append(process.stdout.readline())
+            assert lines[-1], (lines, process.stderr.read())
+        first_row = time.monotonic()
+        assert lines[-2].split() == ["program", "bytes", "-Oz", "change", "output", "chosen", "pipeline"]
+        assert lines[-1].split()[-2:] == ["ok", "default<Oz>"]
+        rest, err = process.communicate(timeout=300)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert time.monotonic() - first_row > 3  # the row came while b_slow_sort.c was being built (4 s)
+    assert rest.splitlines()[0].startswith("b_slow_sort.c") and "improvement over -Oz" in rest
+
+
+def test_demo_json(passlm_exe, tmp_path):
+    examples = demo_examples(tmp_path, "bits")
+    done = run(passlm_exe, "demo", "--json", "--examples", examples, "--engine", "fixed:default<Oz>")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    (row,) = doc["programs"]
+    assert row["program"] == "bits.c" and row["output_ok"] and row["size"] == row["oz_size"]
+    assert doc["engine"] == "fixed:default<Oz>" and doc["improvement"]["ties"] == 1 and doc["outputs_ok"] == 1
+
+
+def test_demo_with_a_source_that_does_not_compile_is_one_error_line(passlm_exe, tmp_path):
+    examples = demo_examples(tmp_path, "bits")
+    (examples / "broken.c").write_text("int main(void) { return x; }\n")
+    done = run(passlm_exe, "demo", "--examples", examples, "--engine", "fixed:default<Oz>")
+    assert_user_error(done, f"{examples / 'broken.c'}", "use of undeclared identifier 'x'")
+    assert len(done.stderr.splitlines()) == 1, done.stderr

@@ -11,7 +11,7 @@ namespace passlm {
 
 static Error badValue(StringRef Key, StringRef Value, StringRef Expected) {
   return createStringError(inconvertibleErrorCode(),
-                           "passlm: invalid value '" + Value + "' for " + Key +
+                           "invalid value '" + Value + "' for " + Key +
                                " (expected " + Expected + ")");
 }
 
@@ -50,7 +50,7 @@ static Error setOption(Options &O, StringRef Key, StringRef Value) {
     return Number(O.BudgetMs, 1);
   else
     return createStringError(inconvertibleErrorCode(),
-                             "passlm: unknown parameter '" + Key +
+                             "unknown parameter '" + Key +
                                  "' (known: engine, k, guard, print, strict, "
                                  "python, timeout_ms, budget_ms)");
   return Error::success();
@@ -70,7 +70,8 @@ Options Options::fromEnvironment(std::string &Problems) {
     if (!Value || !*Value)
       continue;
     if (Error E = setOption(O, V.Key, Value))
-      Problems += toString(std::move(E)) + " (from " + V.Variable + ")\n";
+      Problems += "passlm: warning: " + toString(std::move(E)) + " (from " +
+                  V.Variable + ")\n";
   }
   return O;
 }

@@ -25,7 +25,7 @@ struct Options {
   unsigned BudgetMs = 30000;  // PASSLM_BUDGET_MS: measuring candidates, per module
 
   /// Defaults overridden by the PASSLM_* environment. Malformed values are
-  /// reported in Problems (one line each) and ignored.
+  /// reported in Problems (one "passlm: warning: ..." line each) and ignored.
   static Options fromEnvironment(std::string &Problems);
 
   /// Applies "k=4;guard=0;engine=fixed:default<Oz>;print;strict" (opt pass

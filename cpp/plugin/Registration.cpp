@@ -23,8 +23,11 @@ using namespace passlm;
 static Options environmentOptions() {
   std::string Problems;
   Options O = Options::fromEnvironment(Problems);
-  if (!Problems.empty())
-    errs() << "passlm: warning: " << Problems; // one line per bad variable
+  // One "passlm: warning: ..." line per bad variable, once per process
+  // (opt reads the environment each time it parses the pipeline).
+  static std::atomic<bool> Reported{false};
+  if (!Problems.empty() && !Reported.exchange(true))
+    errs() << Problems;
   return O;
 }
 
@@ -38,7 +41,7 @@ static void registerCallbacks(PassBuilder &PB) {
         StringRef Params = Name.drop_front(strlen("passlm"));
         if (Params.consume_front("<") && Params.consume_back(">")) {
           if (Error E = O.applyParameters(Params)) {
-            errs() << toString(std::move(E)) << "\n";
+            errs() << "passlm: error: " << toString(std::move(E)) << "\n";
             return false; // opt then reports the element as unknown
           }
         }

@@ -7,7 +7,7 @@
     passlm screen PIPELINE...        reject pipelines that change a program's output
     passlm eval SUITE [--engine S]   the numbers: top-1, best-of-k, autotuner, against -Oz
     passlm train --db DB --out DIR   a small IR language model that predicts pipelines
-    passlm coreset --db DB --out F   the k pipelines that cover a corpus best (the baseline)
+    passlm coreset --db DB -o F      the k pipelines that cover a corpus best (the baseline)
     passlm serve [--status|--stop]   one warm engine and a prediction cache for a whole build
     passlm disasm FILE.s             assembly to LLVM-IR, verified by round trip
     passlm emulate FILE.ll --passes P [--check]
@@ -17,45 +17,29 @@
     passlm size FILE... [--passes P] [--json]
                                      instruction count and object size
 
-User errors (a missing file, IR that does not parse, a pipeline LLVM rejects,
-a source clang cannot compile) are reported as one ``passlm: error: ...``
-message on stderr and exit status 1; usage errors exit 2, as argparse does.
+``--json`` prints JSON on stdout wherever it exists (info, plugin-path, size,
+demo, eval, ...); a file is written with ``-o FILE``.
+
+Every subcommand's module only ``register(subparsers)``s it; ``main`` here is
+the one entry point (``python -m passlm.data ARGS`` and the like call it with
+their subcommand's name first) and ``passlm.command.run_command`` the one error
+handler: user errors (a missing file, IR that does not parse, a pipeline LLVM
+rejects, a source clang cannot compile) are one ``passlm: error: ...`` line on
+stderr and exit status 1; usage errors exit 2, as argparse's own.
 """
 from __future__ import annotations
 
 import argparse
-import json
-import os
+import importlib
 import platform
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from typing import List, Optional, Sequence, Tuple
 
+from . import command
+from .command import PROG, USER_ERRORS, UserError
 from .defaults import OZ
-from .errors import PassLMError
-
-PROG = "passlm"
-
-#: Errors that come from what the user gave us (missing or unreadable files,
-#: IR that does not parse or verify, pipelines LLVM rejects, sources clang
-#: cannot compile, unknown file kinds), reported without a traceback.
-USER_ERRORS: Tuple[type, ...] = (PassLMError, OSError, ValueError)
-
-
-class UserError(Exception):
-    """A message for the user; exit status 1."""
-
-
-def _error(message: str) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-
-
-def _describe(e: BaseException) -> str:
-    """One message for a user error, without Python's decorations."""
-    if isinstance(e, OSError) and e.strerror and e.filename:
-        return f"{e.filename}: {e.strerror}"
-    return str(e)
 
 
 # --------------------------------------------------------------------- info
@@ -77,6 +61,15 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     torch = _version("torch")
     plugin = paths.plugin_path()
+    if args.json:
+        command.print_json({
+            "passlm": passlm.__version__, "llvm": passlm.LLVM_VERSION,
+            "python": {"version": platform.python_version(), "executable": sys.executable},
+            "torch": torch, "plugin": {"path": str(plugin), "present": plugin.is_file()},
+            "engine": DEFAULT_ENGINE,
+            "model": {"spec": "model:default", "path": str(DEFAULT_MODEL_DIR), "description": describe(DEFAULT_MODEL_DIR)},
+        })
+        return 0
     rows = [
         ("passlm", passlm.__version__),
         ("llvm", passlm.LLVM_VERSION),
@@ -95,7 +88,11 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_plugin_path(args: argparse.Namespace) -> int:
     from passlm import paths
 
-    print(paths.plugin_path())
+    plugin = paths.plugin_path()
+    if args.json:
+        command.print_json({"path": str(plugin), "present": plugin.is_file()})
+    else:
+        print(plugin)
     return 0
 
 
@@ -173,7 +170,7 @@ def cmd_size(args: argparse.Namespace) -> int:
             try:
                 results.append(future.result())
             except USER_ERRORS as e:
-                _error(_describe(e))
+                command.error(command.describe(e))
                 failures += 1
                 results.append(None)
 
@@ -188,33 +185,47 @@ def cmd_size(args: argparse.Namespace) -> int:
         rows.extend(file_rows)
 
     if args.json:
-        json.dump(rows, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        command.print_json(rows, indent=2)
     elif rows:
         print(_format_table(rows, with_relative=args.passes is not None))
     return 1 if failures else 0
 
 
-# --------------------------------------------------------------------- demo
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from passlm.demo import default_examples, run_demo
-    from passlm.engine import DEFAULT_ENGINE
-
-    examples = Path(args.examples) if args.examples else default_examples()
-    if examples is None:
-        raise UserError("no examples folder here; pass --examples DIR")
-    rows = run_demo(examples, args.engine or os.environ.get("PASSLM_ENGINE") or DEFAULT_ENGINE)
-    return 0 if all(r.output_ok for r in rows) else 1
-
-
 # --------------------------------------------------------------------- main
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Each subcommand and what registers it (module, function), in the order
+#: --help lists them. Running one imports only its module: ``passlm
+#: plugin-path`` and the build server's start (``python -m passlm.server``)
+#: stay quick. A module may register several (passlm.server.cli: serve, cache).
+SUBCOMMANDS = {
+    "demo": ("passlm.demo", "register"),
+    "data": ("passlm.data.cli", "register"),
+    "tune": ("passlm.tune.cli", "register"),
+    "screen": ("passlm.screen.cli", "register"),
+    "eval": ("passlm.eval.cli", "register"),
+    "train": ("passlm.train.cli", "register"),
+    "coreset": ("passlm.engine.coreset_cli", "register"),
+    "serve": ("passlm.server.cli", "register"),
+    "cache": ("passlm.server.cli", "register"),
+    "disasm": ("passlm.text.cli", "register_disasm"),
+    "emulate": ("passlm.text.cli", "register_emulate"),
+}
+#: Commands under a subcommand that live in a higher layer than it: registered
+#: into what the subcommand's register function returns (its subparsers).
+NESTED = {
+    "data": [("passlm.text.cli", "register_pairs")],  # data pairs: the text tasks' corpus
+}
+
+
+def _load(register: Tuple[str, str]):
+    module, function = register
+    return getattr(importlib.import_module(module), function)
+
+
+def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
+    """passlm's parser: every subcommand, or when ``only`` names one of
+    SUBCOMMANDS, that one (and the built-in info, plugin-path and size)."""
     from passlm import __version__
 
     parser = argparse.ArgumentParser(
@@ -223,46 +234,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.set_defaults(func=command.missing_subcommand(parser, sub))
 
-    demo = sub.add_parser(
-        "demo",
-        help="build the examples with the plugin inside clang -Oz; sizes against -Oz",
-        description=(
-            "Build every example with clang-19 -Oz -fpass-plugin, check that each "
-            "program prints its expected output, and compare object sizes with "
-            "plain clang-19 -Oz. Exit status 1 if any output is wrong."
-        ),
-    )
-    demo.add_argument("--engine", metavar="SPEC", help="engine spec (default: $PASSLM_ENGINE, else model:default)")
-    demo.add_argument("--examples", metavar="DIR", help="folder of NAME.c + NAME.expected (default: examples/)")
-    demo.set_defaults(func=cmd_demo)
-
-    from passlm.data.cli import register as register_data
-    from passlm.eval.cli import register as register_eval
-    from passlm.screen.cli import register as register_screen
-    from passlm.tune.cli import register as register_tune
-    from passlm.train.cli import register as register_train
-    from passlm.engine.coreset_cli import register as register_coreset
-    from passlm.server.cli import register as register_server
-    from passlm.text.cli import register_disasm
-    from passlm.text.cli import register_emulate
-
-    register_data(sub)
-    register_tune(sub)
-    register_screen(sub)
-    register_eval(sub)
-    register_train(sub)
-    register_coreset(sub)
-    register_server(sub)
-    register_disasm(sub)
-    register_emulate(sub)
+    wanted = [only] if only in SUBCOMMANDS else list(SUBCOMMANDS)
+    registered = set()
+    for name in wanted:
+        if SUBCOMMANDS[name] in registered:
+            continue
+        registered.add(SUBCOMMANDS[name])
+        nested_sub = _load(SUBCOMMANDS[name])(sub)
+        for nested in NESTED.get(name, ()):
+            _load(nested)(nested_sub)
 
     info = sub.add_parser("info", help="versions, plugin path and model")
+    command.add_json_flag(info, "them")
     info.set_defaults(func=cmd_info)
 
     plugin = sub.add_parser(
         "plugin-path", help="absolute path of the pass plugin (for -fpass-plugin=)"
     )
+    command.add_json_flag(plugin, "the path and whether the plugin is built")
     plugin.set_defaults(func=cmd_plugin_path)
 
     size = sub.add_parser(
@@ -280,41 +271,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PIPELINE",
         help="a new-PM pipeline (opt -passes syntax), e.g. 'module(sroa,inline,globaldce)'",
     )
-    size.add_argument("--json", action="store_true", help="a JSON list instead of a table")
+    command.add_json_flag(size, "the rows (instead of a table)")
     size.add_argument(
-        "-j", "--jobs", type=int, default=2, help="files worked on at once (default 2)"
+        "-j", "--jobs", type=command.positive_int, default=2, help="files worked on at once (default 2)"
     )
     size.set_defaults(func=cmd_size)
     return parser
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
+    """``passlm ARGS``: parse, then run the subcommand through ``command.run_command``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only=argv[0] if argv else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, --version, usage errors (2)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
-    if not getattr(args, "func", None):
-        parser.print_usage(sys.stderr)
-        _error("a command is required (cache, coreset, data, demo, disasm, emulate, eval, info, plugin-path, screen, serve, size, train, tune)")
-        return 2
-    try:
-        return args.func(args)
-    except UserError as e:
-        _error(str(e))
-        return 1
-    except USER_ERRORS as e:
-        _error(_describe(e))
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # The reader went away (passlm size ... | head): not an error.
-        try:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        return 0
+    args.command_line = [PROG, *argv]  # as typed, for records such as eval's manifest
+    return command.run_command(args.func, args)
 
 
 if __name__ == "__main__":  # pragma: no cover

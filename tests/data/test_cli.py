@@ -76,3 +76,33 @@ def test_usage_errors(data_cli, tmp_path):
     assert data_cli.run("build", "--dir", tmp_path).returncode == 2  # --db is required
     done = data_cli.run()
     assert done.returncode == 2 and "a data command is required" in done.stderr
+
+
+def test_a_folder_without_sources_is_an_error_and_no_store_is_made(data_cli, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("no C here\n")
+    assert _error(data_cli.run("build", "--db", tmp_path / "c.db", "--dir", empty)) == (
+        f"{empty}: no C/C++ sources in it")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+def test_a_compile_commands_file_without_entries_is_an_error(data_cli, tmp_path):
+    src = tmp_path / "pkg"
+    data_cli.sources(src, 1)
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]\n")
+    done = data_cli.run("build", "--db", tmp_path / "c.db", "--dir", src, "--compile-commands", bad)
+    assert _error(done) == f"{bad}: no C/C++ sources in it"
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_python_dash_m_is_the_data_command(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "passlm.data", "stats", "--db", tmp_path / "none.db"],
+                          capture_output=True, text=True)
+    assert _error(done) == f"{tmp_path}/none.db: no such store"
+    done = subprocess.run([sys.executable, "-m", "passlm.data"], capture_output=True, text=True)
+    assert done.returncode == 2 and "a data command is required (build, pairs, split, stats)" in done.stderr

@@ -10,7 +10,8 @@ import pytest
 
 from passlm.engine import Candidate, EngineSpecError, make_engine
 from passlm.engine.coreset import Coreset, CoresetError, Step, build_coreset
-from passlm.engine.coreset_cli import main, register
+from passlm import cli
+from passlm.engine.coreset_cli import register
 from passlm.defaults import OZ
 from passlm.store import Evaluation, Provenance, Store
 
@@ -245,9 +246,13 @@ def test_empty_spec_says_what_to_give():
 # ------------------------------------------------------------------ the command
 
 
+def main(argv):
+    return cli.main(["coreset", *argv])
+
+
 def test_command_writes_the_file_and_prints_the_table(store, tmp_path, capsys):
     out = tmp_path / "out" / "coreset.json"
-    assert main(["--db", str(store.path), "--out", str(out)]) == 0
+    assert main(["--db", str(store.path), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     lines = printed.splitlines()
     assert lines[0].split() == ["step", "improvement", "wins", "pipeline"]
@@ -263,7 +268,7 @@ def test_command_through_register_with_options(store, tmp_path, capsys):
     register(parser.add_subparsers(dest="command"))
     out = tmp_path / "c.json"
     args = parser.parse_args(["coreset", "--db", str(store.path), "-k", "1", "--no-screened-only",
-                              "--out", str(out)])
+                              "-o", str(out)])
     assert args.func(args) == 0
     assert Coreset.load(out).pipelines == (C,)
     assert "1 pipelines from 5 pipelines (screening not required)" in capsys.readouterr().out
@@ -273,20 +278,22 @@ def test_command_through_register_with_options(store, tmp_path, capsys):
     (["--db", "{tmp}/missing.db"], "missing.db: no such store"),
     (["--db", "{db}", "--split", "valid"], "no modules in split 'valid'"),
     (["--db", "{tmp}/junk.db"], "junk.db: not a passlm store"),
-    (["--db", "{db}", "-k", "0"], "-k must be at least 1"),
 ])
 def test_command_user_errors_exit_1(store, tmp_path, capsys, argv, message):
     (tmp_path / "junk.db").write_text("this is not SQLite, it is just long enough to have a header" * 10)
-    argv = [a.format(tmp=tmp_path, db=store.path) for a in argv] + ["--out", str(tmp_path / "never.json")]
+    argv = [a.format(tmp=tmp_path, db=store.path) for a in argv] + ["-o", str(tmp_path / "never.json")]
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert err.startswith("passlm: error: ") and message in err
     assert not (tmp_path / "never.json").exists() and not (tmp_path / "missing.db").exists()
 
 
-def test_command_usage_error_exits_2(capsys):
-    assert main(["--out", "x.json"]) == 2
+def test_command_usage_error_exits_2(store, tmp_path, capsys):
+    assert main(["-o", "x.json"]) == 2
     assert "--db" in capsys.readouterr().err
+    assert main(["--db", str(store.path), "-k", "0", "-o", str(tmp_path / "never.json")]) == 2
+    assert "-k: must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "never.json").exists()
 
 
 def test_nondeterministic_pipelines_are_never_chosen(store):

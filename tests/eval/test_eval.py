@@ -72,7 +72,7 @@ def test_aggregates_match_a_hand_computation(tiny_suite, tmp_path, eval_command)
     make_store(tmp_path / "tuned.db", tiny_suite, {}, tuned_factor)
     out = tmp_path / "e.json"
     done = ok(eval_command(tiny_suite, "--engine", ENGINE, "-k", "2", "--tuned", tmp_path / "tuned.db",
-                           "--json", out))
+                           "-o", out))
     doc = json.loads(out.read_text())
 
     names = ["alpha", "beta", "gamma"]
@@ -132,7 +132,7 @@ def test_aggregates_match_a_hand_computation(tiny_suite, tmp_path, eval_command)
 
 def test_json_is_complete(tiny_suite, tmp_path, eval_command):
     out = tmp_path / "sub" / "e.json"
-    ok(eval_command(tiny_suite, "--engine", ENGINE, "-k", "2", "--seed", "7", "--json", out))
+    ok(eval_command(tiny_suite, "--engine", ENGINE, "-k", "2", "--seed", "7", "-o", out))
     doc = json.loads(out.read_text())
     assert doc["format"] == "passlm-eval" and doc["version"] == 1
     m = doc["manifest"]
@@ -172,7 +172,7 @@ def test_model_hash_of_an_engine_file(tiny_suite, tmp_path, eval_command, python
 
     spec = python_engine("return ['default<Oz>']")
     out = tmp_path / "e.json"
-    ok(eval_command(tiny_suite, "--engine", spec, "-k", "1", "--json", out))
+    ok(eval_command(tiny_suite, "--engine", spec, "-k", "1", "-o", out))
     engine = json.loads(out.read_text())["manifest"]["engine"]
     path = spec.split(":")[1]
     assert engine["model_hash"] == hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -202,7 +202,7 @@ def test_failed_predictions_are_failures_not_oz(tiny_suite, tmp_path, eval_comma
         return ["mem2reg,loop(licm)", "default<O1>"]
     """)
     out = tmp_path / "e.json"
-    done = ok(eval_command(tiny_suite, "--engine", spec, "-k", "2", "--json", out))
+    done = ok(eval_command(tiny_suite, "--engine", spec, "-k", "2", "-o", out))
     doc = json.loads(out.read_text())
     rows = {r["name"]: r for r in doc["modules"]}
     alpha, beta, gamma = rows["alpha.ll"], rows["beta.ll"], rows["gamma.ll"]
@@ -242,7 +242,7 @@ def test_failed_predictions_are_failures_not_oz(tiny_suite, tmp_path, eval_comma
 
 def test_engine_with_no_candidates(tiny_suite, eval_command, python_engine, tmp_path):
     out = tmp_path / "e.json"
-    ok(eval_command(tiny_suite, "--engine", python_engine("return []"), "--json", out))
+    ok(eval_command(tiny_suite, "--engine", python_engine("return []"), "-o", out))
     doc = json.loads(out.read_text())
     assert {r["top1"]["status"] for r in doc["modules"]} == {"no-candidates"}
     assert doc["aggregates"]["columns"]["best_of_k"]["by_status"] == {"no-candidates": 3}
@@ -252,7 +252,7 @@ def test_store_split_suite(tiny_suite, tmp_path, eval_command):
     db = tmp_path / "corpus.db"
     hashes = make_store(db, tiny_suite, {"alpha": "test", "gamma": "test", "beta": "train"}, {"gamma": 0.9})
     out = tmp_path / "e.json"
-    done = ok(eval_command(f"{db}:test", "--engine", ENGINE, "-k", "2", "--tuned", db, "--json", out,
+    done = ok(eval_command(f"{db}:test", "--engine", ENGINE, "-k", "2", "--tuned", db, "-o", out,
                            "--report", tmp_path / "report"))
     doc = json.loads(out.read_text())
     assert [r["hash"] for r in doc["modules"]] == [hashes["alpha"], hashes["gamma"]]
@@ -272,7 +272,7 @@ def test_report_has_markdown_and_plots(tiny_suite, tmp_path, eval_command, pytho
     spec = python_engine("return ['mem2reg,loop(licm)', 'default<O1>'][:k]")
     report = tmp_path / "report"
     done = ok(eval_command(tiny_suite, "--engine", spec, "-k", "2", "--report", report,
-                           "--json", tmp_path / "e.json"))
+                           "-o", tmp_path / "e.json"))
     assert f"wrote {report / 'report.md'}" in done.stdout
     text = (report / "report.md").read_text()
     for name in ("improvement_hist.png", "groups.png", "aggregates.png"):
@@ -289,10 +289,8 @@ def test_report_has_markdown_and_plots(tiny_suite, tmp_path, eval_command, pytho
 @pytest.mark.parametrize("args,message", [
     (["/nonexistent/suite"], "no such suite"),
     (["/nonexistent/corpus.db:test"], "no such suite"),
-    ([], "SUITE"),
     (["{suite}", "--engine", "magic:x"], "unknown engine 'magic'"),
     (["{suite}", "--engine", "fixed:"], "at least one pipeline"),
-    (["{suite}", "-k", "0"], "at least 1"),
     (["{suite}", "--tuned", "/nonexistent/t.db"], "no such store"),
     (["{tmp}"], "no modules in this directory"),
     (["{tmp}/empty.db:test"], "no modules in split 'test'"),
@@ -301,7 +299,6 @@ def test_report_has_markdown_and_plots(tiny_suite, tmp_path, eval_command, pytho
     (["--replay", "/nonexistent/e.json"], "/nonexistent/e.json: no such evaluation file"),
     (["--replay", "{tmp}/notes.txt"], "not JSON"),
     (["--replay", "{tmp}/other.json"], "not a passlm evaluation"),
-    (["{suite}", "--replay", "{tmp}/other.json"], "drop SUITE"),
 ])
 def test_user_errors(args, message, tiny_suite, tmp_path, eval_command):
     Store(tmp_path / "empty.db").close()
@@ -309,6 +306,20 @@ def test_user_errors(args, message, tiny_suite, tmp_path, eval_command):
     (tmp_path / "other.json").write_text('{"format": "passlm-table"}\n')
     args = [a.format(suite=tiny_suite, tmp=tmp_path) for a in args]
     user_error(eval_command(*args), message)
+
+
+@pytest.mark.parametrize("args,message", [
+    ([], "SUITE"),
+    (["{suite}", "-k", "0"], "at least 1"),
+    (["{suite}", "--replay", "{tmp}/other.json"], "drop SUITE"),
+    (["{suite}", "--task", "disasm"], "needs --engine"),
+])
+def test_usage_errors_exit_2(args, message, tiny_suite, tmp_path, eval_command):
+    args = [a.format(suite=tiny_suite, tmp=tmp_path) for a in args]
+    done = eval_command(*args, "-o", tmp_path / "never.json")
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and message in done.stderr
+    assert not (tmp_path / "never.json").exists()
 
 
 def test_bad_module_is_a_user_error(tmp_path, eval_command):
@@ -319,7 +330,7 @@ def test_bad_module_is_a_user_error(tmp_path, eval_command):
 def test_one_file_suite_and_relative_paths(tiny_suite, tmp_path, eval_command, python_engine):
     python_engine("return ['default<O1>']")  # tmp_path/engine.py
     (tmp_path / "alpha.ll").write_text((tiny_suite / "alpha.ll").read_text())
-    done = ok(eval_command("alpha.ll", "--engine", "python:engine.py:predict", "--json", "e.json", cwd=tmp_path))
+    done = ok(eval_command("alpha.ll", "--engine", "python:engine.py:predict", "-o", "e.json", cwd=tmp_path))
     assert "wrote e.json" in done.stdout
     doc = json.loads((tmp_path / "e.json").read_text())
     m = doc["manifest"]
@@ -332,22 +343,9 @@ def test_one_file_suite_and_relative_paths(tiny_suite, tmp_path, eval_command, p
                         1 - row["top1"]["object_size"] / row["Oz"]["object_size"])
 
 
-def test_register_adds_eval_to_passlms_parser(monkeypatch, capsys, tmp_path):
-    import argparse
-
+def test_register_adds_eval_to_passlms_parser(capsys, tmp_path):
     from passlm import cli
-    from passlm.eval.cli import register
 
-    build = cli.build_parser
-
-    def wired():
-        parser = build()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "eval" not in sub.choices:
-            register(sub)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", wired)
     assert cli.main(["eval", str(tmp_path / "missing")]) == 1
     assert capsys.readouterr().err.startswith("passlm: error: ")
     assert cli.main(["eval", "--help"]) == 0

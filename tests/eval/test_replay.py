@@ -19,7 +19,7 @@ def record(eval_command, python_engine, tiny_suite, tmp_path, *extra):
     shutil.copytree(tiny_suite, suite)
     python_engine(RANDOM_ENGINE)  # tmp_path/engine.py, named relatively below
     done = eval_command("suite", "--engine", "python:engine.py:predict", "-k", "3", "--seed", "11",
-                        "--json", "e.json", *extra, cwd=tmp_path)
+                        "-o", "e.json", *extra, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return tmp_path / "e.json", suite
 
@@ -28,7 +28,7 @@ def test_replay_reproduces(eval_command, python_engine, tiny_suite, tmp_path):
     recorded, _ = record(eval_command, python_engine, tiny_suite, tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    done = eval_command("--replay", recorded, "--json", "again.json", cwd=elsewhere)
+    done = eval_command("--replay", recorded, "-o", "again.json", cwd=elsewhere)
     assert done.returncode == 0, (done.stdout, done.stderr)
     assert "every number reproduces" in done.stdout
     again = json.loads((elsewhere / "again.json").read_text())

@@ -65,6 +65,14 @@ def test_bad_parameter_is_an_error(tools, plugin, oz_ir, tmp_path):
     assert "invalid value 'zero' for k" in result.stderr
 
 
+def test_bad_environment_value_is_one_warning_line_each(tools, plugin, oz_ir, tmp_path):
+    env = {"PASSLM_K": "zero", "PASSLM_GUARD": "maybe"}
+    result = opt_passlm(tools, plugin, oz_ir["bits"], tmp_path / "p.bc", env=env)
+    assert warning_lines(result.stderr) == [
+        "passlm: warning: invalid value 'zero' for k (expected an integer >= 1) (from PASSLM_K)",
+        "passlm: warning: invalid value 'maybe' for guard (expected 1 or 0) (from PASSLM_GUARD)"]
+
+
 def test_unknown_candidate_pass_is_dropped_with_a_warning(tools, plugin, oz_ir, tmp_path):
     env = {"PASSLM_ENGINE": "fixed:no-such-pass|default<Oz>"}
     result = opt_passlm(tools, plugin, oz_ir["crc32"], tmp_path / "p.bc", env=env)

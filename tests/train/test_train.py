@@ -9,7 +9,11 @@ from conftest import TINY_MODEL_ARGS
 from passlm.store import Store
 from passlm.train.config import TrainConfig
 from passlm.train.data import best_screened
-from passlm.train.cli import main
+from passlm import cli
+
+
+def main(argv):
+    return cli.main(["train", *argv])
 
 
 def test_examples_are_the_best_screened_pipelines(tiny_corpus):
@@ -81,3 +85,4 @@ def test_user_errors_exit_1(tiny_corpus, tmp_path, capsys, problem):
     extra = ["--train-split", "nosuchsplit"] if problem == "empty-split" else []
     assert main(["--db", db, "--out", str(tmp_path / "m"), "--no-eval"] + extra + TINY_MODEL_ARGS) == 1
     assert capsys.readouterr().err.startswith("passlm: error: ")
+    assert not (tmp_path / "m").exists()  # a failed run leaves no model folder

@@ -6,7 +6,10 @@ import json
 import pytest
 
 from passlm import cli
-from passlm.train.cli import main as train_main
+
+
+def train_main(argv):
+    return cli.main(["train", *argv])
 
 TINY = ["--hidden", "32", "--layers", "1", "--heads", "2", "--intermediate", "64", "--context", "2048",
         "--vocab-size", "400", "--batch-size", "4"]
@@ -39,7 +42,7 @@ def test_loss_falls_resume_and_refusal(tmp_path, tiny_pairs, capsys):
 
 
 def test_user_errors(tmp_path, capsys):
-    assert train_main(["--task", "disasm", "--out", str(tmp_path / "m")]) == 1
+    assert train_main(["--task", "disasm", "--out", str(tmp_path / "m")]) == 2  # a usage error
     assert "needs --pairs" in capsys.readouterr().err
     assert train_main(["--task", "disasm", "--pairs", str(tmp_path / "none.jsonl"), "--out", str(tmp_path)]) == 1
     assert "no such file" in capsys.readouterr().err
@@ -48,7 +51,7 @@ def test_user_errors(tmp_path, capsys):
 def test_eval_disasm_and_perplexities(tiny_disasm_model, tiny_pairs, tiny_model_dir, tiny_corpus, tmp_path, capsys):
     out = tmp_path / "d.json"
     assert cli.main(["eval", "--task", "disasm", str(tiny_pairs), "--engine", f"model:{tiny_disasm_model}",
-                     "-k", "1", "--limit", "1", "--json", str(out)]) == 0
+                     "-k", "1", "--limit", "1", "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "round trip, first candidate:" in printed and "exact match, first:" in printed
     doc = json.loads(out.read_text())

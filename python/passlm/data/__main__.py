@@ -1,6 +1,6 @@
-"""``python -m passlm.data ARGS``: the same as ``passlm data ARGS``."""
+"""``python -m passlm.data ARGS`` is ``passlm data ARGS``."""
 import sys
 
-from .cli import main
+from ..cli import main
 
-sys.exit(main())
+sys.exit(main(["data", *sys.argv[1:]]))

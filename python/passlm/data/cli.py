@@ -6,20 +6,21 @@
     passlm data stats --db PATH [--json]
     passlm data pairs --db PATH --out FILE.jsonl [--split S] [--max-chars N] [--exclude OTHER.jsonl]
 
-Errors in what was asked (a missing folder, bad JSON, an unknown package)
-raise DataError, which the main command prints as ``passlm: error: ...``
-(exit status 1). A source that does not compile is not an error: it is
-recorded in the store's build_failures.
+Errors in what was asked (a missing folder, a folder without sources, bad
+JSON, an unknown package) raise DataError, which the main command prints as
+``passlm: error: ...`` (exit status 1); a failed build leaves no new store
+behind unless it recorded something (a resumable start). A source that does
+not compile is not an error: it is recorded in the store's build_failures.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 from pathlib import Path
 from typing import Optional
 
+from .. import command
 from .build import COMPILE_TIMEOUT, MAX_BITCODE_BYTES, Builder, BuildCounts, DataError, split_flags
 from .debian import CONFIGURE_TIMEOUT, DEFAULT_WORKDIR
 
@@ -66,8 +67,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         from .. import LLVM_VERSION
 
         if recipe.llvm_version and recipe.llvm_version != LLVM_VERSION:
-            _log(f"passlm: warning: {args.recipe}: built with LLVM {recipe.llvm_version}, this is LLVM "
-                 f"{LLVM_VERSION}: modules (and hashes) will differ")
+            command.warning(f"{args.recipe}: built with LLVM {recipe.llvm_version}, this is LLVM "
+                            f"{LLVM_VERSION}: modules (and hashes) will differ")
     if not (args.dir or args.compile_commands or packages or csmith_count):
         raise DataError("nothing to build: give --dir, --compile-commands, --debian, --csmith or --recipe")
     if csmith_count is not None and csmith_count < 0:
@@ -77,6 +78,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     dir_job_lists = [(d, dir_jobs(d, package=args.package, flags=flags)) for d in args.dir or ()]
     cc_job_lists = [(f, command_jobs(f, root=args.root, package=args.package, flags=flags))
                     for f in args.compile_commands or ()]
+    for where, jobs in dir_job_lists + cc_job_lists:
+        if not jobs:
+            raise DataError(f"{where}: no C/C++ sources in it")
     resolved = {}
     if packages:
         debian.ensure_deb_src(_log)
@@ -88,7 +92,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     workdir = Path(args.workdir).expanduser()
     lock = debian.WorkdirLock(workdir) if packages or csmith_count else contextlib.nullcontext()
-    with lock:
+    with lock, command.removed_on_failure(args.db, keep=lambda: _holds_anything(args.db)):
         return _build(args, store_path=args.db, flags=flags, dir_job_lists=dir_job_lists,
                       cc_job_lists=cc_job_lists, packages=packages, resolved=resolved, workdir=workdir,
                       max_per_package=max_per_package, configure_timeout=configure_timeout,
@@ -116,8 +120,8 @@ def _build(args, store_path, flags, dir_job_lists, cc_job_lists, packages, resol
                     resolved[spec.name], workdir, builder.clang, flags=(*flags, *spec.flags),
                     version=spec.version, configure_timeout=configure_timeout or debian.CONFIGURE_TIMEOUT,
                     log=_log, setup_commands=spec.setup)
-            except DataError as e:
-                _log(f"passlm: error: {e}")
+            except DataError as e:  # the other packages go on
+                command.error(str(e))
                 errors += 1
                 continue
             label = f"{prepared.package} {prepared.version}"
@@ -142,6 +146,12 @@ def _build(args, store_path, flags, dir_job_lists, cc_job_lists, packages, resol
     finally:
         store.close()
     return 1 if errors else 0
+
+
+def _holds_anything(path: str) -> bool:
+    """Whether a store holds modules or recorded failures: a run's progress, to resume."""
+    with _store(path) as store:
+        return store.count_modules() > 0 or bool(store.failures())
 
 
 def _print_split(assignment: dict[str, str]) -> None:
@@ -185,28 +195,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        json.dump(s, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        command.print_json(s, indent=2)
     else:
         print(format_stats(s))
     return 0
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def register(subparsers) -> argparse.ArgumentParser:
-    """Adds ``data`` (build, split, stats) to the passlm command's subparsers."""
+def register(subparsers):
+    """Adds ``data`` (build, split, stats) to the passlm command's subparsers;
+    returns data's own subparsers, for commands that live higher up."""
     data = subparsers.add_parser("data", help="build, split and describe a corpus of IR modules",
                                  description="Build a corpus of unique IR modules (the IR form of DESIGN.md) "
                                              "with provenance, split it by package, and describe it.")
     sub = data.add_subparsers(dest="data_command", metavar="COMMAND")
-    data.set_defaults(func=lambda args: (data.print_usage(sys.stderr), _log(
-        "passlm: error: a data command is required (build, split, stats)"), 2)[-1])
+    data.set_defaults(func=command.missing_subcommand(data, sub))
 
     build = sub.add_parser(
         "build", help="compile sources into a corpus (resumable)",
@@ -229,10 +231,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     build.add_argument("--recipe", metavar="FILE", help="rebuild a corpus from a recipe (data/recipe.json)")
     build.add_argument("--workdir", default=str(DEFAULT_WORKDIR), metavar="DIR",
                        help="downloads, unpacked packages and csmith programs (default ~/.cache/passlm/debian)")
-    build.add_argument("-j", "--jobs", type=_positive, default=2, help="clang processes at once (default 2)")
+    build.add_argument("-j", "--jobs", type=command.positive_int, default=2, help="clang processes at once (default 2)")
     build.add_argument("--flags", action="append", metavar="'FLAGS'",
                        help="extra compile flags, one string (quoted: --flags='-DX -Ifoo'); repeatable")
-    build.add_argument("--max-per-package", type=_positive, metavar="N",
+    build.add_argument("--max-per-package", type=command.positive_int, metavar="N",
                        help="store at most N modules per package (the first that compile, in a fixed order)")
     build.add_argument("--max-bitcode-mb", type=float, default=MAX_BITCODE_BYTES / (1024 * 1024), metavar="MB",
                        help="skip modules with more bitcode than this (default 2)")
@@ -260,33 +262,9 @@ def register(subparsers) -> argparse.ArgumentParser:
 
     stats = sub.add_parser("stats", help="modules per package and origin, failures, split sizes")
     stats.add_argument("--db", required=True, metavar="PATH")
-    stats.add_argument("--json", action="store_true", help="JSON instead of a table")
+    command.add_json_flag(stats, "them (instead of a table)")
     stats.set_defaults(func=cmd_stats)
-
-    from ..text.cli import register_pairs
-
-    register_pairs(sub)
-    return data
+    return sub  # `data pairs` is registered here by passlm.cli, from the text tasks' layer
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    """``python -m passlm.data ARGS`` = ``passlm data ARGS``, with the main command's error handling."""
-    from .. import cli
-
-    build_parser = cli.build_parser
-
-    def with_data() -> argparse.ArgumentParser:
-        parser = build_parser()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "data" not in sub.choices:
-            register(sub)
-        return parser
-
-    cli.build_parser = with_data
-    try:
-        return cli.main(["data", *(sys.argv[1:] if argv is None else argv)])
-    finally:
-        cli.build_parser = build_parser
-
-
-__all__ = ["register", "main", "cmd_build", "cmd_split", "cmd_stats"]
+__all__ = ["register", "cmd_build", "cmd_split", "cmd_stats"]

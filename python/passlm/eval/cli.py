@@ -1,13 +1,15 @@
 """``passlm eval``: one command that reproduces every number, with plots.
 
-    passlm eval SUITE [--engine SPEC] [-k N] [--tuned DB] [--json OUT]
+    passlm eval SUITE [--engine SPEC] [-k N] [--tuned DB] [-o OUT.json | --json]
                       [--report DIR] [--seed S] [--jobs 2] [--timeout 60]
-    passlm eval --replay OUT.json [--jobs N] [--json OUT2] [--report DIR]
-    passlm eval --task disasm PAIRS.jsonl [--engine model:DIR] [-k N] [--limit N] [--json OUT]
+    passlm eval --replay OUT.json [--jobs N] [-o OUT2.json | --json] [--report DIR]
+    passlm eval --task disasm PAIRS.jsonl [--engine model:DIR] [-k N] [--limit N] [-o OUT.json | --json]
     passlm eval SUITE --perplexity [--engine model:default]     (or PAIRS.jsonl --task disasm --perplexity)
 
-``register(subparsers)`` adds the subcommand to passlm's parser;
-``main(argv)`` runs it alone (``python -m passlm.eval ...``).
+``register(subparsers)`` adds the subcommand to passlm's parser
+(``python -m passlm.eval ...`` is ``passlm eval ...``). -o writes the record
+(every number and a manifest); --json prints it on stdout instead of the
+table, the rest of what is said going to stderr.
 Exit status: 0 when the evaluation ran (failed predictions are results, not
 errors) and, with --replay, when every number reproduces; 1 for a replay that
 differs and for user errors (``passlm: error: ...``); 2 for usage errors.
@@ -15,11 +17,13 @@ differs and for user errors (``passlm: error: ...``); 2 for usage errors.
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import re
 import sys
-from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional
+
+from .. import command
+from ..command import UsageError
 
 DESCRIPTION = """\
 Evaluate an engine on a suite: object size and IR instruction count of every
@@ -27,8 +31,9 @@ module under -O0, -Oz, the engine's top-1 candidate, the best of its first k
 candidates that evaluate ok (and that best guarded by -Oz), and the
 autotuner's best (--tuned). Prints a table and the improvement over -Oz
 (1 - geomean(size / size(-Oz)), the total-size form, wins/ties/losses);
---json records every number with a manifest, --report writes report.md and
-plots, --replay re-runs a recorded evaluation and lists what differs.
+-o OUT.json records every number with a manifest (--json prints it instead),
+--report writes report.md and plots, --replay re-runs a recorded evaluation
+and lists what differs.
 
 SUITE is a directory of .ll/.bc/.c files, one such file, or DB:SPLIT (the
 modules of a corpus store in that split, e.g. corpus.db:test).
@@ -54,12 +59,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("suite", nargs="?", metavar="SUITE", help="DIR, FILE or DB:SPLIT")
     parser.add_argument("--engine", metavar="SPEC",
                         help="engine spec (default: $PASSLM_ENGINE, else model:default, the shipped model)")
-    parser.add_argument("-k", type=int, metavar="N", help="candidates asked of the engine (default 4)")
+    parser.add_argument("-k", type=command.positive_int, metavar="N",
+                        help="candidates asked of the engine (default 4)")
     parser.add_argument("--tuned", metavar="DB", help="a store with autotuning results to compare with")
     parser.add_argument("--seed", type=int, metavar="S", help="seed for the engine's randomness (default 0)")
-    parser.add_argument("--json", metavar="OUT", help="write every number and a manifest to OUT")
+    command.add_output_option(parser, "every number and a manifest (JSON)")
+    command.add_json_flag(parser, "what -o writes (instead of the table)")
     parser.add_argument("--report", metavar="DIR", help="write DIR/report.md and PNG plots")
-    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default 2)")
+    parser.add_argument("-j", "--jobs", type=command.positive_int, metavar="N", help="worker processes (default 2)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
                         help="time allowed for one evaluation (default 60)")
     parser.add_argument("--replay", metavar="OUT.json",
@@ -67,68 +74,82 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--task", choices=("pipeline", "disasm"), default="pipeline",
                         help="pipeline (default): object sizes; disasm: lifting held-out pairs (SUITE = pairs file)")
     parser.add_argument("--perplexity", action="store_true", help="the held-out perplexity of the engine's model")
-    parser.add_argument("--limit", type=int, metavar="N", help="the first N modules or pairs only")
+    parser.add_argument("--limit", type=command.positive_int, metavar="N", help="the first N modules or pairs only")
 
 
 def _progress():
-    """A one-line progress display on a terminal's stderr, else nothing."""
+    """A tqdm bar on a terminal's stderr (else nothing), fed the run's "phase i/n" messages."""
     if not sys.stderr.isatty():
         return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(file=sys.stderr, leave=False, desc="passlm eval", unit="")
 
     def show(message: str) -> None:
-        sys.stderr.write(f"\r\033[Kpasslm eval: {message}")
-        sys.stderr.flush()
+        counted = re.match(r"(?P<phase>\S+) (?P<done>\d+)/(?P<total>\d+)", message)
+        if counted is None:
+            bar.set_description_str(message)
+            return
+        if bar.desc != counted["phase"] or bar.total != int(counted["total"]):
+            bar.reset(total=int(counted["total"]))
+            bar.set_description_str(counted["phase"], refresh=False)
+        bar.n = int(counted["done"])
+        bar.refresh()
 
-    def done() -> None:
-        sys.stderr.write("\r\033[K")
-        sys.stderr.flush()
-
-    return show, done
+    return show, bar.close
 
 
-def write_json(doc: dict, path: str) -> None:
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(json.dumps(doc, indent=1) + "\n")
-    partial.replace(out)
+def _say(args: argparse.Namespace) -> Callable[[str], None]:
+    """Where the words go: stdout, or stderr when stdout carries --json."""
+    stream = sys.stderr if _json_to_stdout(args) else sys.stdout
+    return lambda line: print(line, file=stream, flush=True)
+
+
+def _json_to_stdout(args: argparse.Namespace) -> bool:
+    return args.json or args.output == "-"
 
 
 def _outputs(doc: dict, args: argparse.Namespace) -> None:
-    if args.json:
-        write_json(doc, args.json)
-        print(f"wrote {args.json}")
+    """The record: on stdout (--json, -o -), into -o FILE; then the report."""
+    say = _say(args)
+    if args.output and args.output != "-":
+        command.write_output(args.output, json_text(doc))
+        say(f"wrote {args.output}")
+    if _json_to_stdout(args):
+        command.print_json(doc)
     if args.report:
         from .report import write_report
 
-        print(f"wrote {write_report(doc, args.report, json_path=args.json)}")
+        json_path = args.output if args.output and args.output != "-" else None
+        say(f"wrote {write_report(doc, args.report, json_path=json_path)}")
+
+
+def json_text(doc: dict) -> str:
+    import json
+
+    return json.dumps(doc, indent=1) + "\n"
 
 
 def _command(args: argparse.Namespace) -> Optional[list[str]]:
-    """The command as typed (for the manifest and the report), when it can be known."""
-    argv = getattr(args, "argv", None)
-    if argv is None:
-        if "eval" not in sys.argv:
-            return None
-        argv = sys.argv[sys.argv.index("eval") + 1:]
-    return ["passlm", "eval", *argv]
+    """The command as typed (for the manifest and the report), when it is known."""
+    return getattr(args, "command_line", None)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from ..engine import DEFAULT_ENGINE
     from .run import Settings, run_eval
-    from .suite import EvalError, load_suite
+    from .suite import load_suite
 
-    command = _command(args)
-    show, done = _progress()
     if args.replay:
         fixed = [name for name, value in (("SUITE", args.suite), ("--engine", args.engine), ("-k", args.k),
                                           ("--seed", args.seed), ("--tuned", args.tuned)) if value is not None]
         if fixed:
-            raise EvalError(f"--replay re-runs the recorded settings; drop {', '.join(fixed)}")
-        return _replay(args, command, show, done)
-    if args.suite is None:
-        raise EvalError("a SUITE (directory, file or DB:split) or --replay OUT.json is required")
+            raise UsageError(f"--replay re-runs the recorded settings; drop {', '.join(fixed)}")
+    elif args.suite is None:
+        raise UsageError("a SUITE (directory, file or DB:split) or --replay OUT.json is required")
+    show, done = _progress()
+    if args.replay:
+        return _replay(args, _command(args), show, done)
     if args.task == "disasm" or args.perplexity:
         return _text_task(args, show, done)
     settings = Settings(engine=args.engine or os.environ.get("PASSLM_ENGINE") or DEFAULT_ENGINE,
@@ -139,12 +160,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     engine = make_engine(settings.engine)  # a bad spec fails before the suite is compiled
     suite = load_suite(args.suite)
     try:
-        doc = run_eval(suite, settings, command=command, progress=show, engine=engine)
+        doc = run_eval(suite, settings, command=_command(args), progress=show, engine=engine)
     finally:
         done()
     from .report import format_terminal
 
-    print(format_terminal(doc))
+    if not _json_to_stdout(args):
+        print(format_terminal(doc))
     _outputs(doc, args)
     return 0
 
@@ -156,12 +178,13 @@ def _text_task(args: argparse.Namespace, show, done) -> int:
     from .suite import EvalError
 
     limit = slice(None, args.limit)
+    say = _say(args)
     if args.task == "disasm":
         from ..text.pairfile import read_pairs
 
         engine = args.engine
         if not engine:
-            raise EvalError("--task disasm needs --engine (model:DIR of passlm train --task disasm, "
+            raise UsageError("--task disasm needs --engine (model:DIR of passlm train --task disasm, "
                             "llm-compiler:DIR or openai:URL)")
         pairs = read_pairs(args.suite)[limit]
         try:
@@ -172,10 +195,10 @@ def _text_task(args: argparse.Namespace, show, done) -> int:
         finally:
             done()
         if args.perplexity:
-            print(f"perplexity of {engine} on {doc['pairs']} held-out pairs: assembly {doc['asm']:.3f} "
-                  f"({doc['asm_tokens']} tokens), IR given the assembly {doc['ir']:.3f} ({doc['ir_tokens']} tokens)")
+            say(f"perplexity of {engine} on {doc['pairs']} held-out pairs: assembly {doc['asm']:.3f} "
+                f"({doc['asm_tokens']} tokens), IR given the assembly {doc['ir']:.3f} ({doc['ir_tokens']} tokens)")
         else:
-            print(text_eval.format_disasm(doc))
+            say(text_eval.format_disasm(doc))
     else:
         engine = args.engine or os.environ.get("PASSLM_ENGINE") or DEFAULT_ENGINE
         if not engine.startswith("model:"):
@@ -185,52 +208,29 @@ def _text_task(args: argparse.Namespace, show, done) -> int:
 
         texts = [Module.from_string(m.bitcode, m.name).to_text() for m in list(load_suite(args.suite))[limit]]
         doc = text_eval.pipeline_model_perplexity(engine, texts)
-        print(f"perplexity of {engine} on the IR of {doc['modules']} modules: {doc['ir']:.3f} "
-              f"({doc['tokens']} tokens, condensed as in prediction)")
-    if args.json:
-        write_json(doc, args.json)
-        print(f"wrote {args.json}")
+        say(f"perplexity of {engine} on the IR of {doc['modules']} modules: {doc['ir']:.3f} "
+            f"({doc['tokens']} tokens, condensed as in prediction)")
+    _outputs(doc, args)
     return 0
 
 
-def _replay(args: argparse.Namespace, command: list[str], show, done) -> int:
+def _replay(args: argparse.Namespace, command_line: Optional[list[str]], show, done) -> int:
     from .replay import replay
 
     try:
-        fresh, differences, count = replay(args.replay, jobs=args.jobs, timeout=args.timeout, command=command,
+        fresh, differences, count = replay(args.replay, jobs=args.jobs, timeout=args.timeout, command=command_line,
                                            progress=show)
     finally:
         done()
     m = fresh["manifest"]
-    print(f"replayed {args.replay}: engine {m['engine']['spec']}, k={m['settings']['k']}, "
-          f"seed={m['settings']['seed']} on {m['suite']['description']}")
+    say = _say(args)
+    say(f"replayed {args.replay}: engine {m['engine']['spec']}, k={m['settings']['k']}, "
+        f"seed={m['settings']['seed']} on {m['suite']['description']}")
     _outputs(fresh, args)
     if differences:
-        print(f"{len(differences)} of {count} numbers differ:")
+        say(f"{len(differences)} of {count} numbers differ:")
         for line in differences:
-            print(f"  {line}")
+            say(f"  {line}")
         return 1
-    print(f"every number reproduces ({count} compared)")
+    say(f"every number reproduces ({count} compared)")
     return 0
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """``passlm eval`` on its own, with passlm's error handling."""
-    from .. import cli
-
-    parser = argparse.ArgumentParser(prog=f"{cli.PROG} eval", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(parser)
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as e:
-        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
-    args.argv = argv
-    try:
-        return cmd_eval(args)
-    except cli.USER_ERRORS as e:
-        cli._error(cli._describe(e))
-        return 1
-    except KeyboardInterrupt:
-        return 130

@@ -4,16 +4,19 @@
     passlm serve --background ...     start detached; return once it listens
     passlm serve --status | --stop    ask the running server
     passlm cache stats | clear        the prediction cache
+
+``python -m passlm.server ARGS`` is ``passlm serve ARGS`` (how the plugin's
+client starts one).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import select
 import sys
 import time
 
+from .. import command
 from . import protocol
 from .cache import default_cache_path
 
@@ -41,7 +44,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     mode.add_argument("--background", action="store_true", help="start detached and return once it listens")
     mode.add_argument("--status", action="store_true", help="print the running server's state; exit 1 if none")
     mode.add_argument("--stop", action="store_true", help="stop the running server and wait until it is gone")
-    parser.add_argument("--json", action="store_true", help="with --status: the state as JSON")
+    command.add_json_flag(parser, "with --status: the state")
 
 
 def register(sub) -> None:
@@ -56,7 +59,7 @@ def register(sub) -> None:
     cache = sub.add_parser("cache", help="the server's prediction cache: stats or clear")
     cache.add_argument("action", choices=("stats", "clear"))
     cache.add_argument("--cache", metavar="PATH", help=f"cache file (default: {default_cache_path()})")
-    cache.add_argument("--json", action="store_true", help="stats as JSON")
+    command.add_json_flag(cache, "the stats")
     cache.set_defaults(func=cmd_cache)
 
 
@@ -67,7 +70,7 @@ def _config(args):
     protocol.check_socket_path(path)
     cache = args.cache or str(default_cache_path())
     if args.max_batch < 0:
-        raise ValueError("--max-batch must be 0 (auto) or more")
+        raise command.UsageError("--max-batch must be 0 (auto) or more")
     return ServerConfig(
         socket=path, log=args.log or os.path.join(os.path.dirname(path), protocol.LOG_NAME),
         cache=None if cache == "off" else os.path.abspath(cache), max_batch=args.max_batch,
@@ -79,6 +82,8 @@ def cmd_serve(args) -> int:
     from . import client
 
     path = os.path.abspath(args.socket or protocol.default_socket())
+    if args.json and not args.status:
+        raise command.UsageError("--json goes with --status")
     if args.status:
         return _status(path, args.json)
     if args.stop:
@@ -152,11 +157,11 @@ def _status(path: str, as_json: bool) -> int:
     try:
         state = client.call(path, {"op": "status"}, 5.0)
     except (OSError, client.ServerUnavailable) as e:
-        print(f"passlm: no server answers on {path} ({getattr(e, 'strerror', None) or e})", file=sys.stderr)
+        command.error(f"no server answers on {path} ({getattr(e, 'strerror', None) or e})")
         return 1
     state.pop("version", None)
     if as_json:
-        print(json.dumps(state, indent=1))
+        command.print_json(state)
         return 0
     counters = state["counters"]
     print(f"server:   pid {state['pid']} on {state['socket']}, up {state['uptime_s']:.0f} s")
@@ -202,7 +207,7 @@ def cmd_cache(args) -> int:
         with PredictionCache(path) as cache:
             stats = cache.clear() if args.action == "clear" else cache.stats()
     if args.json:
-        print(json.dumps(stats, indent=1))
+        command.print_json(stats)
     elif args.action == "clear":
         print(f"cleared {path}: {stats['predictions']} predictions, {stats['verdicts']} verdicts")
     else:
@@ -210,15 +215,3 @@ def cmd_cache(args) -> int:
         print(f"predictions: {stats['predictions']} ({stats['engines']} engines), reused {stats['prediction_hits']} times")
         print(f"verdicts:    {stats['verdicts']}, reused {stats['verdict_hits']} times")
     return 0
-
-
-def main(argv=None) -> int:
-    """``python -m passlm.server``: the serve command alone (quick to start; the client uses it)."""
-    parser = argparse.ArgumentParser(prog="passlm serve", description=register.__doc__)
-    add_serve_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return cmd_serve(args)
-    except (OSError, ValueError, Exception) as e:
-        print(f"passlm: error: {e}", file=sys.stderr)
-        return 1

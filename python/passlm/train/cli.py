@@ -5,15 +5,14 @@
     passlm train --task disasm --pairs train.jsonl --eval-pairs test.jsonl --out models/disasm
 
 Running it again with the same --out and options resumes where it stopped.
-``register(subparsers)`` adds the subcommand; ``main(argv)`` runs it alone.
+``register(subparsers)`` adds the subcommand to passlm's parser.
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-from typing import Optional, Sequence
 
+from .. import command
 from .config import TrainConfig
 from .text_loop import TextTrainConfig
 from ..model.pipeline_lm import ModelConfig
@@ -97,35 +96,19 @@ def cmd_train(args) -> int:
 
     source = args.db if args.task == "pipeline" else args.pairs
     if not source:
-        print(f"passlm: error: --task {args.task} needs {'--db' if args.task == 'pipeline' else '--pairs'}",
-              file=sys.stderr)
-        return 1
+        raise command.UsageError(f"--task {args.task} needs {'--db' if args.task == 'pipeline' else '--pairs'}")
     for path in filter(None, (source, args.eval_pairs if args.task == "disasm" else None)):
         if not Path(path).is_file():
-            print(f"passlm: error: {path}: no such file", file=sys.stderr)
-            return 1
-    try:
+            raise command.UserError(f"{path}: no such file")
+    # A run that fails before its first checkpoint leaves no new --out behind.
+    with command.removed_on_failure(args.out, keep=lambda: (Path(args.out) / "checkpoint").exists()):
         if args.task == "pipeline":
             history = train(config_from_args(args), args.out, evaluate=not args.no_eval)
         else:
             history = train_text(text_config_from_args(args), args.out, evaluate=not args.no_eval)
-    except ValueError as e:
-        print(f"passlm: error: {e}", file=sys.stderr)
-        return 1
     if history:
         last = history[-1]
         print(" ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in last.items()
                        if k != "time"))
     print(f"model: {args.out} (use --engine model:{args.out})")
     return 0
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="passlm train", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(parser)
-    return cmd_train(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,15 +4,25 @@
     passlm tune --db corpus.db --budget 100 [--split train] tune a corpus
     passlm tune --db tune.db --report [--json] [--plot best.png]
     passlm tune --db tune.db --export-labels labels.tsv [--no-screen]
+
+A run that fails before anything is evaluated leaves no new --db behind; an
+interrupted one keeps what it did (the next run resumes).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from .. import command
 from ..store import Provenance, Store
 from .search import TuneConfig, tune
+
+_DEFAULTS = TuneConfig()
+BUDGET_HELP = (
+    f"evaluations per module (default {_DEFAULTS.budget}). Besides: up to "
+    f"{_DEFAULTS.minimize_extra} more per module to finish shortening its best pipeline, and, on the first "
+    f"{_DEFAULTS.admit_modules} modules, every candidate pass alone (admission, about 100 evaluations "
+    f"per module, once per store); the summary counts them apart")
 
 
 def register(sub) -> None:
@@ -22,9 +32,9 @@ def register(sub) -> None:
                                    "processes and goes into the store as it comes: a second run resumes.")
     p.add_argument("files", nargs="*", metavar="FILE", help=".ll/.bc/.c files (default: every module of --db)")
     p.add_argument("--db", required=True, help="the SQLite store (created if missing)")
-    p.add_argument("--budget", type=int, default=200, help="evaluations per module (default 200)")
+    p.add_argument("--budget", type=_budget, default=_DEFAULTS.budget, metavar="N", help=BUDGET_HELP)
     p.add_argument("--objective", choices=("size", "instructions"), default="size")
-    p.add_argument("--jobs", "-j", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--jobs", "-j", type=command.positive_int, default=2, help="worker processes (default 2)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per evaluation (default 60)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--min-len", type=int, default=1, help="shortest random list, in elements (default 1)")
@@ -33,7 +43,7 @@ def register(sub) -> None:
     p.add_argument("--package", help="only the modules of this package")
     p.add_argument("--ray-address", metavar="ADDR", help="run evaluations on a Ray cluster ('local' starts one)")
     p.add_argument("--report", action="store_true", help="print what the store holds instead of tuning")
-    p.add_argument("--json", action="store_true", help="with --report: JSON")
+    command.add_json_flag(p, "the report (--report, or after tuning)")
     p.add_argument("--plot", metavar="FILE.png", help="with --report: plot best-so-far against evaluations")
     p.add_argument("--export-labels", metavar="FILE.tsv",
                    help="write each module's best screened pipeline (passlm screen) instead of tuning")
@@ -42,6 +52,13 @@ def register(sub) -> None:
     p.add_argument("--screen-minutes", type=float, metavar="M",
                    help="with --export-labels: screen new pipelines for at most M minutes (cached results count)")
     p.set_defaults(func=run)
+
+
+def _budget(text: str) -> int:
+    value = command.positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError("must be at least 2 (-Oz and one candidate)")
+    return value
 
 
 def _ingest(store: Store, files) -> list[str]:
@@ -75,8 +92,8 @@ def _report(store: Store, modules, args) -> int:
 
     results = module_results(store, modules, args.objective)
     if args.json:
-        print(json.dumps({"summary": summarize(results),
-                          "modules": [dict(vars(r), improvement=r.improvement) for r in results]}, indent=1))
+        command.print_json({"summary": summarize(results),
+                            "modules": [dict(vars(r), improvement=r.improvement) for r in results]})
     else:
         print(format_report(results, args.objective))
     if args.plot:
@@ -112,7 +129,7 @@ def _export_labels(store: Store, modules, args) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    with Store(args.db) as store:
+    with command.removed_on_failure(args.db, keep=lambda: _holds_evaluations(args.db)), Store(args.db) as store:
         modules = _ingest(store, args.files) if args.files else _interleave_packages(
             store, store.module_hashes(args.split, args.package))
         if not modules:
@@ -121,30 +138,40 @@ def run(args: argparse.Namespace) -> int:
             return _report(store, modules, args)
         if args.export_labels:
             return _export_labels(store, modules, args)
-        config = TuneConfig(budget=args.budget, objective=args.objective, min_len=args.min_len,
-                            max_len=args.max_len, seed=args.seed, jobs=args.jobs, timeout=args.timeout)
-        pool = None
-        if args.ray_address:
-            from ..pipelines.ray_pool import RayPool
+        return _tune(store, modules, args)
 
-            pool = RayPool(args.ray_address, args.jobs, args.timeout)
-        from tqdm import tqdm
 
-        bar = tqdm(total=len(modules) * args.budget, unit="eval", desc="tune", file=sys.stderr,
-                   disable=not sys.stderr.isatty())
+def _holds_evaluations(path: str) -> bool:
+    with Store(path) as store:
+        return store.count_evaluations() > 0
 
-        def progress(stats, done):
-            bar.n = min(done, bar.total)
-            bar.set_postfix(crash=stats.crashes, timeout=stats.timeouts, refresh=False)
-            bar.update(0)
 
-        try:
-            stats = tune(store, modules, config, pool=pool, progress=progress)
-        finally:
-            bar.close()
-            if pool is not None:
-                pool.close()
-        print(f"tuned {stats.modules} modules: {stats.evaluated} evaluations ({stats.cached} cached, "
-              f"{stats.crashes} crashed, {stats.timeouts} timed out, {stats.invalid} invalid) "
-              f"in {stats.seconds:.1f} s", file=sys.stderr)
-        return _report(store, modules, args)
+def _tune(store: Store, modules: list[str], args: argparse.Namespace) -> int:
+    config = TuneConfig(budget=args.budget, objective=args.objective, min_len=args.min_len,
+                        max_len=args.max_len, seed=args.seed, jobs=args.jobs, timeout=args.timeout)
+    pool = None
+    if args.ray_address:
+        from ..pipelines.ray_pool import RayPool
+
+        pool = RayPool(args.ray_address, args.jobs, args.timeout)
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(modules) * args.budget, unit="eval", desc="tune", file=sys.stderr,
+               disable=not sys.stderr.isatty())
+
+    def progress(stats, done, planned):
+        bar.total = max(planned, done)  # minimization may go past the budgets
+        bar.n = done
+        bar.set_postfix(crash=stats.crashes, timeout=stats.timeouts, refresh=False)
+        bar.update(0)
+
+    try:
+        stats = tune(store, modules, config, pool=pool, progress=progress)
+    finally:
+        bar.close()
+        if pool is not None:
+            pool.close()
+    print(f"tuned {stats.modules} modules: {stats.evaluated} evaluations ({stats.admission} admitting candidate "
+          f"passes, {stats.evaluated - stats.admission} searching; {stats.cached} cached, {stats.crashes} crashed, "
+          f"{stats.timeouts} timed out, {stats.invalid} invalid) in {stats.seconds:.1f} s", file=sys.stderr)
+    return _report(store, modules, args)

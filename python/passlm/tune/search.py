@@ -9,6 +9,11 @@ that do not help, so labels are short). Every evaluation runs in the worker
 pool and goes into the store as it comes: a second run resumes from what is
 stored (evaluations already there are cache hits and count against the
 budget), and a module that has spent its budget is left alone.
+
+What a module costs, exactly: its ``budget``; then up to ``minimize_extra``
+more to finish shortening its best pipeline; and, on the first
+``admit_modules`` modules only, one evaluation of every candidate element
+alone (admission, once per store: results are cached), outside the budget.
 """
 from __future__ import annotations
 
@@ -195,7 +200,8 @@ class ModuleSearch:
 @dataclass
 class TuneStats:
     modules: int = 0
-    evaluated: int = 0
+    evaluated: int = 0  # admission included
+    admission: int = 0  # evaluations of elements alone on the sample modules (outside the budget)
     cached: int = 0  # evaluations found in the store instead of made
     crashes: int = 0
     timeouts: int = 0
@@ -207,8 +213,10 @@ class TuneStats:
 
 
 def admit(store: Store, pool: WorkerPool, modules: Sequence[str], elements: Sequence[str],
-          on_result: Callable[[Evaluation], None] = lambda e: None) -> list[str]:
-    """Elements that evaluate without error, alone, on every sample module."""
+          on_result: Callable[[Evaluation], None] = lambda e: None,
+          planned: Callable[[int], None] = lambda count: None) -> list[str]:
+    """Elements that evaluate without error, alone, on every sample module.
+    ``planned(count)`` is told how many evaluations that takes (the cached aside)."""
     jobs, rejected = [], set()
     for module in modules:
         bitcode = store.bitcode(module)
@@ -218,6 +226,7 @@ def admit(store: Store, pool: WorkerPool, modules: Sequence[str], elements: Sequ
                 jobs.append(Job(module, bitcode, element, "admission"))
             elif not cached.ok:
                 rejected.add(element)
+    planned(len(jobs))
     for e in pool.evaluate_many(jobs):
         store.record_evaluation(e)
         on_result(e)
@@ -239,12 +248,14 @@ def best_pipelines(store: Store, objective: str, exclude: str = "") -> list[str]
 
 
 def tune(store: Store, modules: Sequence[str], config: TuneConfig, pool: Optional[WorkerPool] = None,
-         progress: Optional[Callable[[TuneStats, int], None]] = None,
+         progress: Optional[Callable[[TuneStats, int, int], None]] = None,
          elements: Optional[Sequence[str]] = None) -> TuneStats:
     """Searches every module until its budget is spent. ``progress(stats,
-    evaluations_done)`` is called after each result."""
+    evaluations_done, evaluations_planned)`` is called after each result
+    (planned: admission, then the budgets; minimization may go past it)."""
     stats = TuneStats(modules=len(modules))
     started = time.perf_counter()
+    planned = [len(modules) * config.budget]
     own_pool = pool is None
     pool = pool or WorkerPool(config.jobs, config.timeout)
     try:
@@ -254,10 +265,18 @@ def tune(store: Store, modules: Sequence[str], config: TuneConfig, pool: Optiona
             stats.timeouts += e.status == "timeout"
             stats.invalid += e.status == "invalid"
             if progress:
-                progress(stats, stats.evaluated + stats.cached)
+                progress(stats, stats.evaluated + stats.cached, planned[0])
+
+        def count_admission(e: Evaluation) -> None:
+            stats.admission += 1
+            count(e)
+
+        def plan_admission(jobs: int) -> None:
+            planned[0] += jobs
 
         if elements is None:
-            elements = admit(store, pool, list(modules)[: config.admit_modules], candidate_elements(), count)
+            elements = admit(store, pool, list(modules)[: config.admit_modules], candidate_elements(),
+                             count_admission, plan_admission)
         broadcast = best_pipelines(store, config.objective)
         waiting = list(modules)
         active: dict[str, ModuleSearch] = {}
