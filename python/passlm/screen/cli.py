@@ -5,10 +5,8 @@ follow ``passlm.command``'s rules."""
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-from ..command import UsageError, add_json_flag
+from ..command import UsageError, add_json_flag, positive_int, print_json
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
@@ -17,8 +15,6 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     if args.csmith < 0:
         raise UsageError(f"--csmith takes a count >= 0, not {args.csmith}")
-    if args.jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, not {args.jobs}")
     if args.timeout <= 0:
         raise UsageError(f"--timeout must be positive, not {args.timeout:g}")
     results = []
@@ -30,8 +26,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
             how = " (cached)" if result.cached else f" ({result.seconds:.1f} s)"
             print(f"{result.status:<6}  {pipeline}  {result.summary()}{how}", flush=True)
     if args.json:
-        json.dump([r.to_dict() for r in results], sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print_json([r.to_dict() for r in results], indent=2)
     return 0 if all(r.passed for r in results) else 1
 
 
@@ -55,7 +50,7 @@ def register(subparsers) -> argparse.ArgumentParser:
                         help="a program (NAME.c with NAME.expected) or a folder of them, instead of examples/ and "
                              "screening/programs/ (repeatable; csmith programs are still added unless --csmith 0)")
     parser.add_argument("--plugin", action="append", metavar="LIB", help="a pass plugin for opt (repeatable)")
-    parser.add_argument("-j", "--jobs", type=int, default=2, help="programs screened at once (default 2)")
+    parser.add_argument("-j", "--jobs", type=positive_int, default=2, help="programs screened at once (default 2)")
     parser.add_argument("--timeout", type=float, default=10, metavar="S",
                         help="seconds allowed to each opt, link and program run (default 10)")
     add_json_flag(parser, "the results (a list)")

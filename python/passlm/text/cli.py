@@ -17,12 +17,12 @@ on stdout.
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from .. import command
 from .emulate import CODE_MAX_NEW_TOKENS, ENGINE_ENV
 from .lift import DEFAULT_TRIPLE
 
@@ -43,12 +43,13 @@ def register_disasm(sub) -> argparse.ArgumentParser:
     parser.add_argument("--engine", required=True, metavar="SPEC",
                         help="model:DIR (a model of passlm train --task disasm; none is shipped), "
                              "llm-compiler:DIR or openai:URL (LLM Compiler's disassembly prompt)")
-    parser.add_argument("-k", type=int, default=4, metavar="N", help="candidates asked of the engine (default 4)")
+    parser.add_argument("-k", type=command.positive_int, default=4, metavar="N",
+                        help="candidates asked of the engine (default 4)")
     parser.add_argument("--triple", default=DEFAULT_TRIPLE, help=f"target of the assembly (default {DEFAULT_TRIPLE})")
     parser.add_argument("--llc-args", default=" ".join(DEFAULT_LLC_ARGS),
                         help=f"llc-19 settings that produced the assembly (default '{' '.join(DEFAULT_LLC_ARGS)}')")
-    parser.add_argument("-o", "--output", metavar="FILE.ll", help="write the IR here instead of stdout")
-    parser.add_argument("--json", action="store_true", help="every candidate and its check, as JSON, on stdout")
+    command.add_output_option(parser, "the IR (default: stdout)")
+    command.add_json_flag(parser, "every candidate and its check (instead of the IR)")
     parser.set_defaults(func=cmd_disasm)
     return parser
 
@@ -57,18 +58,16 @@ def cmd_disasm(args: argparse.Namespace) -> int:
     """The lifted IR on stdout (or -o, or all candidates as JSON); one line on stderr says if it is verified."""
     from .lift import lift_assembly
 
-    if args.k < 1:
-        raise ValueError("-k must be at least 1")
     asm = Path(args.file).read_text()
     lifted = lift_assembly(asm, args.engine, args.k, args.triple, shlex.split(args.llc_args), name=args.file)
     n = len(lifted.candidates)
+    if args.output:
+        command.write_output(args.output, lifted.marked_ir())
     if args.json:
-        print(json.dumps({"file": args.file, "engine": args.engine, "verified": lifted.verified,
-                          "chosen": lifted.chosen, "ir": lifted.ir,
-                          "candidates": [vars(c) for c in lifted.candidates]}, indent=1))
-    elif args.output:
-        Path(args.output).write_text(lifted.marked_ir())
-    else:
+        command.print_json({"file": args.file, "engine": args.engine, "verified": lifted.verified,
+                            "chosen": lifted.chosen, "ir": lifted.ir,
+                            "candidates": [vars(c) for c in lifted.candidates]})
+    elif not args.output:
         sys.stdout.write(lifted.marked_ir())
     settings = f"llc-19 {args.llc_args} -mtriple={args.triple}"
     if lifted.verified:
@@ -76,10 +75,10 @@ def cmd_disasm(args: argparse.Namespace) -> int:
               file=sys.stderr)
     elif n:
         best = lifted.candidates[lifted.chosen]
-        print(f"passlm: warning: {args.file}: NOT VERIFIED: none of {n} candidates round-trips ({settings}); "
-              f"the closest is candidate {lifted.chosen + 1} (BLEU {best.bleu:.2f} of its assembly)", file=sys.stderr)
+        command.warning(f"{args.file}: NOT VERIFIED: none of {n} candidates round-trips ({settings}); "
+                        f"the closest is candidate {lifted.chosen + 1} (BLEU {best.bleu:.2f} of its assembly)")
     else:
-        print(f"passlm: warning: {args.file}: the engine gave no candidate", file=sys.stderr)
+        command.warning(f"{args.file}: the engine gave no candidate")
     return 0
 
 
@@ -101,7 +100,7 @@ def cmd_emulate(args: argparse.Namespace) -> int:
     real = actual(ir_text, args.passes, name=args.file) if args.check else None
     best_ir = _with_newline(predictions[0].ir) if predictions else ""
     if args.output:
-        Path(args.output).write_text(best_ir)
+        command.write_output(args.output, best_ir)
     if args.json:
         answers = []
         for prediction in predictions:
@@ -114,8 +113,7 @@ def cmd_emulate(args: argparse.Namespace) -> int:
                     "predictions": answers}
         if real:
             document["actual"] = {"ir": real.ir, "instructions": real.instructions, "object_size": real.object_size}
-        json.dump(document, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        command.print_json(document, indent=2)
         return 0
     table = format_table(source, predictions, real)
     if args.output:
@@ -161,13 +159,6 @@ def register_emulate(subparsers) -> argparse.ArgumentParser:
 # -------------------------------------------------------------- data pairs
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
 def cmd_pairs(args: argparse.Namespace) -> int:
     """``passlm data pairs``: progress on stderr, a one-line summary on stdout."""
     from .pairfile import exclude_pairs
@@ -196,10 +187,10 @@ def register_pairs(sub) -> argparse.ArgumentParser:
     pairs.add_argument("--db", required=True, metavar="PATH", help="the store (SQLite)")
     pairs.add_argument("--out", required=True, metavar="FILE.jsonl", help="the pair file (replaced at the end)")
     pairs.add_argument("--split", choices=("train", "valid", "test"), help="only modules of this split")
-    pairs.add_argument("--max-chars", type=_positive, metavar="N",
+    pairs.add_argument("--max-chars", type=command.positive_int, metavar="N",
                        help="keep only pairs with at most N characters of assembly and IR together")
-    pairs.add_argument("--limit", type=_positive, metavar="N", help="the first N modules only (store order)")
-    pairs.add_argument("-j", "--jobs", type=_positive, default=2, help="modules worked on at once (default 2)")
+    pairs.add_argument("--limit", type=command.positive_int, metavar="N", help="the first N modules only (store order)")
+    pairs.add_argument("-j", "--jobs", type=command.positive_int, default=2, help="modules worked on at once (default 2)")
     pairs.add_argument("--exclude", metavar="OTHER.jsonl",
                        help="leave out pairs whose IR is in OTHER (e.g. the train pairs, for held-out pairs)")
     pairs.set_defaults(func=cmd_pairs)
