@@ -206,6 +206,7 @@ SUBCOMMANDS = {
     "eval": ("passlm.eval.cli", "register"),
     "train": ("passlm.train.cli", "register"),
     "coreset": ("passlm.engine.coreset_cli", "register"),
+    "pool": ("passlm.tune.pool_cli", "register"),
     "serve": ("passlm.server.cli", "register"),
     "cache": ("passlm.server.cli", "register"),
     "disasm": ("passlm.text.cli", "register_disasm"),

@@ -79,3 +79,18 @@ def test_a_pool_nobody_measured_is_a_clear_error(tiny_corpus, tmp_path):
     config.pool = str(pool)
     with pytest.raises(ValueError, match="no 'train' module has a matrix row"):
         train_ranker(config, tmp_path / "r")
+
+
+def test_passlm_train_task_rank(tiny_corpus, tmp_path, capsys):
+    from passlm.cli import main
+
+    pool = tmp_path / "pool.json"
+    Coreset(tuple(POOL)).save(pool)
+    out = tmp_path / "r"
+    assert main(["train", "--task", "rank", "--db", str(tiny_corpus), "--pool", str(pool), "--out", str(out),
+                 "--epochs", "1", "--hidden", "32", "--layers", "1", "--heads", "2", "--intermediate", "64",
+                 "--context", "256", "--vocab-size", "400", "--batch-size", "4"]) == 0
+    assert "best_of_4=" in capsys.readouterr().out
+    assert json.loads((out / "passlm.json").read_text())["format"] == "passlm-ranker"
+    assert main(["train", "--task", "rank", "--db", str(tiny_corpus), "--out", str(tmp_path / "x")]) == 2
+    assert "needs --pool" in capsys.readouterr().err

@@ -67,3 +67,21 @@ def test_oracle_grows_with_the_pool_and_is_judged_against_the_ceiling(store):
     assert oracles == sorted(oracles)
     assert all(0 <= r["of_ceiling"] <= 1 for r in report)
     assert report[-1]["of_ceiling"] < 1  # the pool lacks the held-out winner
+
+
+def test_passlm_pool_builds_and_reports(store, tmp_path, capsys):
+    import json
+
+    from passlm.cli import main
+
+    out = tmp_path / "pool.json"
+    db = str(store.path)
+    assert main(["pool", "--db", db, "-o", str(out), "-P", "4", "--min-evaluations", "1", "-j", "1"]) == 0
+    assert "written to" in capsys.readouterr().out
+    assert main(["pool", "--db", db, "--report", str(out), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["split"] == "test" and report["rows"][-1]["pool"] <= 4
+    assert main(["pool", "--db", db]) == 2  # neither -o nor --report
+    assert main(["pool", "--db", db, "-o", str(tmp_path / "p2.json"), "--min-evaluations", "100000"]) == 1
+    assert "run the deep search first" in capsys.readouterr().err
+    assert not (tmp_path / "p2.json").exists()

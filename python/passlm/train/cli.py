@@ -3,6 +3,7 @@
 
     passlm train --db corpus.db --out models/mine [--epochs N] [--hidden H] ...
     passlm train --task disasm --pairs train.jsonl --eval-pairs test.jsonl --out models/disasm
+    passlm train --task rank --db matrix.db --pool pool.json --out models/ranker
 
 Running it again with the same --out and options resumes where it stopped.
 ``register(subparsers)`` adds the subcommand to passlm's parser.
@@ -30,7 +31,13 @@ improvement over -Oz is printed.
 With --task disasm it trains a disassembly model (assembly -> LLVM-IR, the
 other LLM Compiler task) on --pairs from `passlm data pairs`; after every
 epoch held-out pairs are lifted and their round-trip and exact-match rates
-printed. `passlm disasm --engine model:OUT` uses it."""
+printed. `passlm disasm --engine model:OUT` uses it.
+
+With --task rank it trains a ranker: the same kind of Llama reads a module's
+IR and predicts, in one forward pass, the object size relative to -Oz of
+every pipeline of --pool (`passlm pool`), trained on the store's matrix rows
+(`passlm.tune.matrix`). Whole training packages are held back for
+validation; the held-out split is not read. --engine model:OUT uses it."""
 
 # Options that set TrainConfig / ModelConfig fields directly: name -> (type, help).
 TRAIN_OPTIONS = {
@@ -56,8 +63,11 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--task", choices=("pipeline", "disasm"), default="pipeline",
-                        help="pipeline: IR -> pass pipeline (default); disasm: assembly -> IR")
+    parser.add_argument("--task", choices=("pipeline", "disasm", "rank"), default="pipeline",
+                        help="pipeline: IR -> pass pipeline (default); disasm: assembly -> IR; "
+                             "rank: IR -> the size of every pool pipeline")
+    parser.add_argument("--pool", help="the pool file (passlm pool); task rank")
+    parser.add_argument("--tokenizer-from", metavar="DIR", help="task rank: reuse this model's tokenizer")
     parser.add_argument("--db", help="the corpus store (passlm data build / passlm tune); task pipeline")
     parser.add_argument("--pairs", help="training pairs (passlm data pairs); task disasm")
     parser.add_argument("--eval-pairs", help="held-out pairs lifted after every epoch; task disasm")
@@ -90,20 +100,37 @@ def text_config_from_args(args) -> TextTrainConfig:
                            model=model, **_given(args, TRAIN_OPTIONS, TextTrainConfig()))
 
 
+def rank_config_from_args(args):
+    from ..model.ranker import RankerConfig
+    from .rank_loop import RankTrainConfig
+
+    model = RankerConfig(**_given(args, MODEL_OPTIONS, RankerConfig()))
+    return RankTrainConfig(db=str(Path(args.db).resolve()), pool=str(Path(args.pool).resolve()), model=model,
+                           tokenizer_from=str(Path(args.tokenizer_from).resolve()) if args.tokenizer_from else "",
+                           **_given(args, TRAIN_OPTIONS, RankTrainConfig()))
+
+
 def cmd_train(args) -> int:
     from .loop import train
     from .text_loop import train_text
 
-    source = args.db if args.task == "pipeline" else args.pairs
+    source = args.pairs if args.task == "disasm" else args.db
     if not source:
-        raise command.UsageError(f"--task {args.task} needs {'--db' if args.task == 'pipeline' else '--pairs'}")
-    for path in filter(None, (source, args.eval_pairs if args.task == "disasm" else None)):
+        raise command.UsageError(f"--task {args.task} needs {'--pairs' if args.task == 'disasm' else '--db'}")
+    if args.task == "rank" and not args.pool:
+        raise command.UsageError("--task rank needs --pool (passlm pool)")
+    for path in filter(None, (source, args.eval_pairs if args.task == "disasm" else None,
+                              args.pool if args.task == "rank" else None)):
         if not Path(path).is_file():
             raise command.UserError(f"{path}: no such file")
     # A run that fails before its first checkpoint leaves no new --out behind.
     with command.removed_on_failure(args.out, keep=lambda: (Path(args.out) / "checkpoint").exists()):
         if args.task == "pipeline":
             history = train(config_from_args(args), args.out, evaluate=not args.no_eval)
+        elif args.task == "rank":
+            from .rank_loop import train_ranker
+
+            history = train_ranker(rank_config_from_args(args), args.out)
         else:
             history = train_text(text_config_from_args(args), args.out, evaluate=not args.no_eval)
     if history:
