@@ -108,7 +108,7 @@ def replay_mismatches(results: list[Result], dataset) -> list[str]:
     by_name = {name: i for i, name in enumerate(dataset.names)}
     wrong = []
     for r in results:
-        size = replay.object_size(dataset[by_name[r.benchmark]].bitcode, r.pipeline)
+        size = replay.object_size(dataset[by_name[r.benchmark]].bitcode, replay.exact(r.pipeline))
         if size != r.best_object_size:
             wrong.append(f"{r.benchmark}: env {r.best_object_size}, opt|llc {size}")
     return wrong

@@ -10,9 +10,11 @@ the worker, not the agent.
 - Observations and rewards: chosen by name at construction (``spaces``).
   The return of an episode is 1 - s_T / s_Oz, its improvement over -Oz.
 - ``info``: ``benchmark``; ``pipeline``, the elements applied so far joined
-  by commas, in their admitted forms (``function(...)`` kept), so that
-  ``opt -relocation-model=pic -passes=PIPELINE`` and ``llc -O2
-  -relocation-model=pic`` reproduce ``object_size`` exactly (``replay``);
+  by commas, in their admitted forms (``function(...)`` kept);
+  ``replay_pipeline``, the same with ``invalidate<all>`` between elements,
+  so that ``opt -relocation-model=pic -passes=REPLAY_PIPELINE`` and ``llc -O2
+  -relocation-model=pic`` reproduce ``object_size`` exactly (``replay`` says
+  why the plain pipeline may differ);
   ``object_size`` and ``instructions`` now (object_size is None when the
   reward is instructions: no codegen is done), their -Oz values
   ``oz_object_size`` and ``oz_instructions``; ``improvement``, the return so
@@ -35,10 +37,12 @@ import gymnasium
 
 from . import spaces as obs_spaces
 from .benchmarks import Benchmark, Dataset, resolve
+from .replay import exact
 from .vocabulary import END, default_actions
-
-EMBEDDING = "embedding"
 from .worker import StepWorker, WorkerLost
+
+#: The observation computed here, by the model, rather than in the worker.
+EMBEDDING = "embedding"
 
 
 class PhaseOrderingEnv(gymnasium.Env):
@@ -102,7 +106,8 @@ class PhaseOrderingEnv(gymnasium.Env):
         self.pipeline = []
         self._over = self._lost = False
         self._observation = self._convert(self.observation_name, state.pop("observation"))
-        self._info = {"benchmark": self.benchmark.name, "pipeline": "", "changed": False, **state}
+        self._info = {"benchmark": self.benchmark.name, "pipeline": "", "replay_pipeline": "", "changed": False,
+                      **state}
         self._oz_now = self._info["oz_object_size" if self._size else "oz_instructions"]
         self._scale = max(1, self._oz_now)  # an empty module's -Oz object has 0 bytes
         self._measure = self._oz_now  # s_0 = s_Oz: the return is the improvement over -Oz
@@ -127,8 +132,8 @@ class PhaseOrderingEnv(gymnasium.Env):
         self.pipeline.append(element)
         self._observation = self._convert(self.observation_name, observation)
         observation = copy.copy(self._observation)  # the agent may keep or change what it gets
-        self._info.update(pipeline=",".join(self.pipeline), changed=changed, instructions=instructions,
-                          object_size=object_size)
+        self._info.update(pipeline=",".join(self.pipeline), replay_pipeline=exact(",".join(self.pipeline)),
+                          changed=changed, instructions=instructions, object_size=object_size)
         now = self._current()
         reward = (self._measure - now) / self._scale
         self._measure = now
