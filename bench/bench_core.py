@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 #: Realistic pipelines: the -Oz baseline and short lists of the kind that win
-#: on particular modules (DESIGN.md). `instcombine<no-verify-fixpoint>`: a bare
+#: on particular modules (measured before passlm was written). `instcombine<no-verify-fixpoint>`: a bare
 #: `instcombine` in a pipeline string verifies its fixpoint in LLVM 19 and
 #: aborts the process on some modules (report_fatal_error).
 PIPELINES = [

@@ -1,7 +1,7 @@
 """The server alone: what batching gains, and what a cache hit costs.
 
 1. Batching: N concurrent predict requests (the examples and bench/data, in
-   the IR form of DESIGN.md, repeated to N) against a server without a cache,
+   the IR form of docs/conventions.md, repeated to N) against a server without a cache,
    once with --max-batch 1 and once with --max-batch B. Prints the wall time
    of all N and the ratio, for k=1 and k=4, and checks that both servers gave
    the same candidates.

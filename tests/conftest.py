@@ -15,7 +15,7 @@ import pytest
 
 from passlm import paths
 
-from passlm.compile import IR_FLAGS  # the IR form of DESIGN.md
+from passlm.compile import IR_FLAGS  # the IR form of docs/conventions.md
 from support import EXAMPLE_SOURCES, EXAMPLES, REPO, berkeley_size
 
 EXAMPLE_NAMES = [p.stem for p in EXAMPLE_SOURCES]

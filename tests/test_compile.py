@@ -1,4 +1,4 @@
-"""passlm.compile: sources to modules in the IR form of DESIGN.md."""
+"""passlm.compile: sources to modules in the IR form of docs/conventions.md."""
 from __future__ import annotations
 
 import re
@@ -34,7 +34,7 @@ def test_c_to_ir_is_the_oz_front_end_form(name, example_sources, example_bcs):
         assert "optnone" not in words and "noinline" not in words
     # No LLVM pass ran: the front end's allocas, TBAA and lifetime markers are there.
     assert "alloca" in text and "!tbaa" in text
-    # The same IR clang-19 gives with the flags of DESIGN.md.
+    # The same IR clang-19 gives with the flags of docs/conventions.md.
     assert module.hash == Module.from_file(str(example_bcs[name])).hash
 
 

@@ -30,7 +30,7 @@ from typing import Iterable, Optional, Sequence
 
 from .paths import llvm_tool
 
-#: llc flags giving clang -Oz's codegen (DESIGN.md: object size reference).
+#: llc flags giving clang -Oz's codegen (docs/conventions.md: object size).
 DEFAULT_LLC_ARGS = ("-O2", "-relocation-model=pic")
 
 _COMMENT_MARKERS = (("aarch64", "//"), ("arm64", "//"), ("thumb", "@"), ("arm", "@"), ("wasm", ";"))

@@ -1,4 +1,4 @@
-"""The size metrics of DESIGN.md, in one place.
+"""The size metrics of docs/conventions.md, in one place.
 
 The headline is 1 - geomean(size(candidate) / size(-Oz)) over modules, so
 every module weighs the same; the total-size form and win/tie/loss counts are

@@ -5,7 +5,7 @@ Tables:
 
 ``modules``
     one row per unique module (keyed by ``Module.hash``): its bitcode in the
-    IR form of DESIGN.md and its provenance (source, origin, package, version,
+    IR form of docs/conventions.md and its provenance (source, origin, package, version,
     licence, compile command, LLVM version) and data split.
 ``build_failures``
     sources that did not compile, and why.

@@ -22,7 +22,7 @@ def test_dir_stores_each_module_once_with_provenance(data_cli, tmp_path, example
         # hash.c and sub/hash_copy.c are the same module: stored once, under the first source.
         assert set(infos) in ({"hash.c", "sort.c", "crc32.c"}, {"sub/hash_copy.c", "sort.c", "crc32.c"})
         hash_info = infos.get("hash.c") or infos["sub/hash_copy.c"]
-        # The IR form of DESIGN.md: the same module as compile.c_to_ir gives.
+        # The IR form of docs/conventions.md: the same module as compile.c_to_ir gives.
         expected = passlm.Module.from_string(c_to_ir(example_dir / "hash.c"))
         assert hash_info["hash"] == expected.hash
         assert hash_info["instructions"] == expected.instruction_count

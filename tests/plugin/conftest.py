@@ -23,7 +23,7 @@ def tools() -> dict:
 
 @pytest.fixture(scope="session")
 def oz_ir(example_bcs) -> dict[str, Path]:
-    """Each example in the IR form of DESIGN.md (the root conftest's example_bcs)."""
+    """Each example in the IR form of docs/conventions.md (the root conftest's example_bcs)."""
     return example_bcs
 
 

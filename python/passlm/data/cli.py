@@ -205,7 +205,7 @@ def register(subparsers):
     """Adds ``data`` (build, split, stats) to the passlm command's subparsers;
     returns data's own subparsers, for commands that live higher up."""
     data = subparsers.add_parser("data", help="build, split and describe a corpus of IR modules",
-                                 description="Build a corpus of unique IR modules (the IR form of DESIGN.md) "
+                                 description="Build a corpus of unique IR modules (the IR form of docs/conventions.md) "
                                              "with provenance, split it by package, and describe it.")
     sub = data.add_subparsers(dest="data_command", metavar="COMMAND")
     data.set_defaults(func=command.missing_subcommand(data, sub))

@@ -147,7 +147,7 @@ DEFINITIONS = """\
   **best-of-k guarded**: min(best-of-k, -Oz) (all modules).
 - **autotuner**: the best result the autotuner recorded for the module (modules with one).
 - **improvement (geomean)** = 1 - geomean(size / size(-Oz)); **total size** = 1 - sum(size) / sum(size(-Oz));
-  size = text + data of the object (DESIGN.md). Positive is smaller than -Oz. **instructions (geomean)**:
+  size = text + data of the object (docs/conventions.md). Positive is smaller than -Oz. **instructions (geomean)**:
   the same form on IR instruction counts (of the same pipelines).
 - **of autotuner**: on the modules with an autotuner result where the column is ok, the column's geomean
   improvement divided by the autotuner's."""

@@ -5,7 +5,7 @@ A suite spec is one of
 ``DIR``
     every ``.ll``, ``.bc``, ``.c``, ``.cc``, ``.cpp`` and ``.cxx`` file directly
     in DIR (not its subfolders), in name order; sources are compiled to the IR
-    form of DESIGN.md (``passlm.compile.load_module``). Modules are grouped by
+    form of docs/conventions.md (``passlm.compile.load_module``). Modules are grouped by
     file.
 ``FILE``
     one such file (a suite of one).

@@ -1,7 +1,7 @@
 """IR normalization: the text the model reads, with what does not matter removed.
 
 ``normalize_ir(text)`` maps the textual IR of a module (the form at the start
-of clang's -Oz pipeline, DESIGN.md) to a shorter canonical text. It removes
+of clang's -Oz pipeline, docs/conventions.md) to a shorter canonical text. It removes
 what cannot change which pipeline is best and what costs context tokens:
 
 - comments, ``source_filename``, ``target datalayout``/``triple`` (one
