@@ -5,6 +5,8 @@ from dataclasses import replace
 
 import pytest
 
+pytest.importorskip("gymnasium")  # passlm.gym needs the [gym] extra
+
 from passlm.defaults import OZ
 from passlm.gym import baselines, replay
 from passlm.gym.env import PhaseOrderingEnv

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 
-import gymnasium as gym
 import numpy as np
 import pytest
-from gymnasium.utils.env_checker import check_env
 
-import passlm
+gym = pytest.importorskip("gymnasium")  # passlm.gym needs the [gym] extra
+from gymnasium.utils.env_checker import check_env  # noqa: E402
+
+import passlm  # noqa: E402
 import passlm.gym  # noqa: F401  registers the environment
 from passlm.defaults import OZ
 from passlm.gym import ENV_ID, replay

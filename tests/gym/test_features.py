@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytest.importorskip("gymnasium")  # passlm.gym needs the [gym] extra
+
 import passlm
 from passlm.compile import c_to_ir
 from passlm.gym import features

@@ -40,7 +40,7 @@ from typing import Optional
 
 from ..defaults import OZ
 
-_REMEMBERED = 100_000  # modules whose size and observation a worker keeps (a few hundred bytes each)
+_REMEMBERED = 20_000  # modules whose size and observation a worker keeps (up to 2-3 kB each)
 
 
 class WorkerLost(Exception):
