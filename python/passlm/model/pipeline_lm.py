@@ -22,7 +22,6 @@ proposes, in which order.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -30,9 +29,9 @@ from typing import Optional
 from ..defaults import OZ
 from ..pipelines.space import candidate_elements
 from .encode import Encoded, encode_module
-from .llama import META_FILE, default_device, new_llama, quiet_transformers, save_model
+from .llama import load_model_dir, new_llama, save_model
 from .normalize import NORMALIZATION_VERSION
-from .tokenizer import ANSWER, EOS, PAD, load_tokenizer, pass_token_ids
+from .tokenizer import ANSWER, EOS, PAD, pass_token_ids
 
 FORMAT = "passlm-model"
 
@@ -95,31 +94,7 @@ class PipelineLM:
     @classmethod
     def load(cls, directory: str | Path, device: Optional[str] = None) -> "PipelineLM":
         """Raises ``ValueError`` naming the directory and what is wrong with it."""
-        directory = Path(directory)
-        if not directory.is_dir():
-            raise ValueError(f"{directory}: no such model directory")
-        meta_path = directory / META_FILE
-        if not meta_path.is_file():
-            raise ValueError(f"{directory}: not a passlm model (no {META_FILE})")
-        if not (directory / "model.safetensors").is_file():
-            raise ValueError(f"{directory}: no model.safetensors (passlm loads safetensors weights only)")
-        try:
-            meta = json.loads(meta_path.read_text())
-            if meta.get("format") != FORMAT or meta.get("version") != 1:
-                raise ValueError("wrong format or version")
-            config = ModelConfig(**meta["config"])
-        except (ValueError, TypeError, KeyError) as e:
-            raise ValueError(f"{meta_path}: not a valid {FORMAT} file ({e})") from None
-        if config.normalization != NORMALIZATION_VERSION:
-            raise ValueError(f"{directory}: trained on IR normalization version {config.normalization}, "
-                             f"this passlm normalizes with version {NORMALIZATION_VERSION}")
-        from transformers import LlamaForCausalLM
-
-        quiet_transformers()
-        model = LlamaForCausalLM.from_pretrained(directory, local_files_only=True, use_safetensors=True,
-                                                 trust_remote_code=False)
-        model.to(device or default_device()).eval()
-        return cls(model, load_tokenizer(str(directory)), config)
+        return cls(*load_model_dir(directory, FORMAT, ModelConfig, "LlamaForCausalLM", device))
 
     # ----------------------------------------------------------- predicting
 

@@ -26,7 +26,6 @@ that need them.
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,9 +33,9 @@ from typing import Optional
 
 from ..defaults import OZ
 from .encode import Encoded, encode_module
-from .llama import META_FILE, default_device, quiet_transformers, save_model
+from .llama import load_model_dir, new_llama, save_model
 from .normalize import NORMALIZATION_VERSION
-from .tokenizer import PAD, load_tokenizer
+from .tokenizer import PAD
 
 FORMAT = "passlm-ranker"
 
@@ -84,16 +83,13 @@ class RankerLM:
     @classmethod
     def create(cls, tokenizer, config: RankerConfig, seed: int = 0) -> "RankerLM":
         import torch
-        from transformers import LlamaForSequenceClassification
 
         if not config.pool:
             raise ValueError("a ranker needs a pool of at least one pipeline")
         if len(config.prior) != len(config.pool):
             config.prior = [0.0] * len(config.pool)
         config.vocab_size = len(tokenizer)
-        quiet_transformers()
-        torch.manual_seed(seed)
-        model = LlamaForSequenceClassification(config.llama_config(tokenizer))
+        model = new_llama(config.llama_config(tokenizer), seed, "LlamaForSequenceClassification")
         with torch.no_grad():  # start at the prior: the head adds nothing yet
             model.score.weight.mul_(0.01)
         return cls(model, tokenizer, config)
@@ -104,30 +100,7 @@ class RankerLM:
     @classmethod
     def load(cls, directory: str | Path, device: Optional[str] = None) -> "RankerLM":
         """Raises ``ValueError`` naming the directory and what is wrong with it."""
-        directory = Path(directory)
-        meta_path = directory / META_FILE
-        if not meta_path.is_file():
-            raise ValueError(f"{directory}: not a passlm model (no {META_FILE})")
-        if not (directory / "model.safetensors").is_file():
-            raise ValueError(f"{directory}: no model.safetensors (passlm loads safetensors weights only)")
-        try:
-            meta = json.loads(meta_path.read_text())
-            if meta.get("format") != FORMAT or meta.get("version") != 1:
-                raise ValueError(f"format {meta.get('format')!r} version {meta.get('version')!r}, "
-                                 f"not {FORMAT} version 1")
-            config = RankerConfig(**meta["config"])
-        except (ValueError, TypeError, KeyError) as e:
-            raise ValueError(f"{meta_path}: not a valid {FORMAT} file ({e})") from None
-        if config.normalization != NORMALIZATION_VERSION:
-            raise ValueError(f"{directory}: trained on IR normalization version {config.normalization}, "
-                             f"this passlm normalizes with version {NORMALIZATION_VERSION}")
-        from transformers import LlamaForSequenceClassification
-
-        quiet_transformers()
-        model = LlamaForSequenceClassification.from_pretrained(
-            directory, local_files_only=True, use_safetensors=True, trust_remote_code=False)
-        model.to(device or default_device()).eval()
-        return cls(model, load_tokenizer(str(directory)), config)
+        return cls(*load_model_dir(directory, FORMAT, RankerConfig, "LlamaForSequenceClassification", device))
 
     # ------------------------------------------------------------- scoring
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .llama import META_FILE, default_device, new_llama, quiet_transformers, save_model
-from .tokenizer import BOS, EOS, PAD, load_tokenizer, train_tokenizer
+from .llama import META_FILE, load_model_dir, new_llama, save_model
+from .tokenizer import BOS, EOS, PAD, train_tokenizer
 
 IR_MARK = "<ir>"
 FORMAT = "passlm-text-model"
@@ -82,20 +82,7 @@ class TextLM:
     @classmethod
     def load(cls, directory: str | Path, device: Optional[str] = None) -> "TextLM":
         """Raises ``ValueError`` naming the directory and what is wrong with it."""
-        directory = Path(directory)
-        if not is_text_model(directory):
-            raise ValueError(f"{directory}: not a passlm text model (no {META_FILE} of format {FORMAT})")
-        if not (directory / "model.safetensors").is_file():
-            raise ValueError(f"{directory}: no model.safetensors (passlm loads safetensors weights only)")
-        meta = json.loads((directory / META_FILE).read_text())
-        config = TextConfig(**meta["config"])
-        from transformers import LlamaForCausalLM
-
-        quiet_transformers()
-        model = LlamaForCausalLM.from_pretrained(directory, local_files_only=True, use_safetensors=True,
-                                                 trust_remote_code=False)
-        model.to(device or default_device()).eval()
-        return cls(model, load_tokenizer(str(directory)), config)
+        return cls(*load_model_dir(directory, FORMAT, TextConfig, "LlamaForCausalLM", device))
 
     # ------------------------------------------------------------ sequences
 
