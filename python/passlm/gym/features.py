@@ -122,8 +122,11 @@ class _Block:
         self.preds = 0
 
 
+_BOOLEANS = {"true": 1, "false": 0}
+
+
 def _literal_value(token: str) -> int:
-    return {"true": 1, "false": 0}.get(token) if token in ("true", "false") else int(token)
+    return _BOOLEANS[token] if token in _BOOLEANS else int(token)
 
 
 class _Reader:
@@ -154,7 +157,9 @@ class _Reader:
                 block = function[label.group(1)] = _Block()
                 self.blocks.append(block)
                 continue
-            if line.startswith("    "):  # a switch's case line
+            if line.startswith("    "):  # a switch's case line, or a debug record
+                if line.lstrip().startswith("#"):
+                    continue
                 block.targets += _TARGET.findall(line)
                 self._typed_constants(line)
                 continue
