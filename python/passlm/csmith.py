@@ -80,7 +80,10 @@ def header_dir() -> Optional[Path]:
 
 def version_key(exe: str) -> str:
     """csmith's release ("2.3.0" from ``csmith --version``): what programs are kept and recorded under."""
-    done = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:  # csmith writes platform.info wherever it runs
+        done = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False, cwd=folder)
     words = done.stdout.split()
     return words[1] if len(words) > 1 and words[0] == "csmith" else (words[0] if words else "unknown")
 
