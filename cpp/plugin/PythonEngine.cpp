@@ -130,8 +130,12 @@ const Bridge &bridge(const Options &O) {
 }
 
 /// Runs the bridge call on a helper thread so that a hung engine cannot stall
-/// the build past the timeout; a call that times out is abandoned (its thread
-/// finishes or dies with the process).
+/// the build past the timeout. A call that answers in time has its thread
+/// joined: no helper thread may still be exiting (Python releasing its
+/// thread state, thread-local destructors) when the compiler forks a trial
+/// or exits, which crashed clang now and then (SIGSEGV at exit right after a
+/// last bridge call). A call that times out is abandoned: its thread is
+/// detached and finishes or dies with the process.
 bool callWithTimeout(const Bridge &B, const std::string &Request,
                      unsigned TimeoutMs, std::string &Response) {
   struct Shared {
@@ -146,7 +150,7 @@ bool callWithTimeout(const Bridge &B, const std::string &Request,
   passlm_bridge_call_fn Call = B.Call;
   passlm_bridge_free_fn Free = B.Free;
   ForkGate::instance().enterPython();
-  std::thread([State, Call, Free, Request] {
+  std::thread Helper([State, Call, Free, Request] {
     char *Answer = nullptr;
     int Status = Call(Request.c_str(), &Answer);
     std::lock_guard<std::mutex> Lock(State->Mutex);
@@ -157,7 +161,7 @@ bool callWithTimeout(const Bridge &B, const std::string &Request,
     Free(Answer);
     State->Finished = true;
     State->Done.notify_all();
-  }).detach();
+  });
   std::unique_lock<std::mutex> Lock(State->Mutex);
   if (!State->Done.wait_for(Lock, std::chrono::milliseconds(TimeoutMs),
                             [&] { return State->Finished; })) {
@@ -165,12 +169,17 @@ bool callWithTimeout(const Bridge &B, const std::string &Request,
     // let forks go on rather than stall every later module.
     State->Abandoned = true;
     ForkGate::instance().leavePython();
+    Lock.unlock();
+    Helper.detach();
     Response = "the engine did not answer within " +
                std::to_string(TimeoutMs) + " ms";
     return false;
   }
   Response = State->Text;
-  return State->Status == 0;
+  bool Ok = State->Status == 0;
+  Lock.unlock();
+  Helper.join(); // it has answered: only its exit is left
+  return Ok;
 }
 
 /// How the plugin chooses among candidates: part of a verdict's key, since

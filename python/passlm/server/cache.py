@@ -56,13 +56,28 @@ class PredictionCache:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        try:
-            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # no fsync per hit; a crash loses only recent answers
-            self._db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as e:
-            raise ValueError(f"{self.path}: not a passlm cache ({e})") from None
+        # Two servers starting at once (make -j2 auto-starts from both compilers;
+        # one then finds the socket lock taken and exits) both open the cache:
+        # switching to WAL and creating the schema can meet SQLite's "database
+        # is locked" without its busy timeout applying, so try again a while.
+        deadline = time.monotonic() + 30
+        while True:
+            self._db = None
+            try:
+                self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None,
+                                           timeout=30)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")  # no fsync per hit; a crash loses only recent answers
+                self._db.executescript(SCHEMA)
+                break
+            except sqlite3.OperationalError as e:
+                if self._db is not None:
+                    self._db.close()
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise ValueError(f"{self.path}: not a passlm cache ({e})") from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as e:
+                raise ValueError(f"{self.path}: not a passlm cache ({e})") from None
 
     def close(self) -> None:
         with self._lock:
