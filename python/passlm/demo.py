@@ -109,8 +109,13 @@ def summary(rows: list[DemoRow]):
 
 
 def default_examples() -> Optional[Path]:
-    here = Path(__file__).resolve().parents[2] / "examples"
-    return here if here.is_dir() else None
+    """The checkout's examples/ when running from one, else the copy installed with the package."""
+    from .paths import examples_dir
+
+    for folder in (Path(__file__).resolve().parents[2] / "examples", examples_dir()):
+        if folder.is_dir():
+            return folder
+    return None
 
 
 def register(sub) -> None:

@@ -26,6 +26,11 @@ def plugin_path() -> Path:
     return package_lib_dir() / PLUGIN_NAME
 
 
+def examples_dir() -> Path:
+    """The example programs installed with the package (NAME.c and NAME.expected)."""
+    return package_lib_dir() / "examples"
+
+
 def llvm_tool(name: str) -> str:
     """Path of an LLVM 19 tool (clang, opt, llc, llvm-size...).
 

@@ -14,7 +14,7 @@ import passlm  # noqa: E402
 import passlm.gym  # noqa: F401  registers the environment
 from passlm.defaults import OZ
 from passlm.gym import ENV_ID, replay
-from passlm.gym.benchmarks import PROGRAMS
+from passlm.gym.benchmarks import default_dataset
 from passlm.gym.env import PhaseOrderingEnv
 from support import EXAMPLE_SOURCES, EXAMPLES
 
@@ -82,7 +82,7 @@ def test_a_verifier_failure_ends_the_episode_with_its_message():
 
 
 def episode(seed: int, steps: int = 8, **kwargs) -> list:
-    env = make(benchmark=PROGRAMS, **kwargs)
+    env = make(benchmark=default_dataset(), **kwargs)
     env.action_space.seed(seed)
     observation, info = env.reset(seed=seed)
     trace = [(info["benchmark"], observation.tolist())]

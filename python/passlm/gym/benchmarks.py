@@ -12,8 +12,8 @@ environment's ``benchmark=`` takes it, is one of:
 - a ``Benchmark`` or a ``Dataset``.
 
 ``reset`` draws a benchmark of the dataset with the environment's seeded
-random generator. With no spec, the dataset is the three small programs this
-package ships (``programs/``).
+random generator. With no spec, the dataset is three of the small example
+programs installed with passlm (``DEFAULT_PROGRAMS`` of ``paths.examples_dir``).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence, Union
 
-PROGRAMS = Path(__file__).parent / "programs"
+DEFAULT_PROGRAMS = ("crc32.c", "interp.c", "sort.c")
 _SOURCES = (".c", ".cc", ".cpp", ".cxx")
 _IR = (".ll", ".bc")
 
@@ -77,6 +77,14 @@ def from_folder(folder: Path) -> Dataset:
     return Dataset(str(folder), files, load_file)
 
 
+def default_dataset() -> Dataset:
+    """Three small example programs installed with passlm."""
+    from ..paths import examples_dir
+
+    folder = examples_dir()
+    return Dataset(str(folder), [str(folder / name) for name in DEFAULT_PROGRAMS], load_file)
+
+
 def from_store(path: str, split: str | None = None) -> Dataset:
     from ..store import Store
 
@@ -89,7 +97,7 @@ def from_store(path: str, split: str | None = None) -> Dataset:
 def resolve(spec: Union[str, Path, Benchmark, Dataset, None]) -> Dataset:
     """The dataset a spec names (see the module's docstring)."""
     if spec is None:
-        return from_folder(PROGRAMS)
+        return default_dataset()
     if isinstance(spec, Dataset):
         return spec
     if isinstance(spec, Benchmark):

@@ -4,7 +4,7 @@
 (every pass the LLVM in use registers, filtered, the nondeterministic ones
 left out, ``default<Oz>`` one element) *admitted* as the tuner admits them:
 each element run alone, in crash-isolated workers, on sample modules (the
-programs this package ships), and dropped when it fails on one. Admission
+default dataset's example programs), and dropped when it fails on one. Admission
 takes a few seconds once; its result is kept in the user's cache folder
 (``$XDG_CACHE_HOME/passlm``), keyed by the LLVM version and the candidates.
 
