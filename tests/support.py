@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import textwrap
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,3 +29,12 @@ def berkeley_size(llvm_size: str, obj: Path) -> int:
     """text + data of an object, as llvm-size -B reports them."""
     fields = run([llvm_size, "-B", obj]).stdout.splitlines()[1].split()
     return int(fields[0]) + int(fields[1])
+
+
+def write_tree(root: Path, files: dict) -> Path:
+    """Writes files (relative name -> text, dedented) under root; returns root."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return root

@@ -5,8 +5,6 @@ import json
 import re
 import shutil
 import subprocess
-import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -14,18 +12,11 @@ from passlm.data.build import DataError
 from passlm.data.debian import WorkdirLock, package_jobs
 from passlm.data.sources import HeaderIndex
 from passlm.store import Store
-
-
-def _tree(root: Path, files: dict) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
+from support import write_tree
 
 
 def test_header_index_nearest_folder(tmp_path):
-    _tree(tmp_path, {"src/a/common.h": "", "src/b/common.h": "", "src/a/x/use.c": "", "include/sys/q.h": "",
+    write_tree(tmp_path, {"src/a/common.h": "", "src/b/common.h": "", "src/a/x/use.c": "", "include/sys/q.h": "",
                      "debian/common.h": ""})
     index = HeaderIndex(tmp_path, exclude_dirs=("debian",))
     assert index.resolve("src/a/x/use.c:1:10: fatal error: 'common.h' file not found") == "src/a"
@@ -36,7 +27,7 @@ def test_header_index_nearest_folder(tmp_path):
 
 
 def test_package_jobs(tmp_path):
-    root = _tree(tmp_path / "pkg", {
+    root = write_tree(tmp_path / "pkg", {
         "config.h": "#define ANSWER 42\n",
         "src/main.c": "#include <config.h>\n#include \"util.h\"\nint main(void) { return ANSWER + util(); }\n",
         "lib/util.h": "int util(void);\n",
@@ -48,7 +39,7 @@ def test_package_jobs(tmp_path):
     jobs = package_jobs(root, "pkg", "1.0-1", "MIT", flags=("-DEXTRA",))
     assert [j.source for j in jobs][-1] == "tests/t1.c"  # main code first; other platforms left out
     assert sorted(j.source for j in jobs) == ["lib/util.c", "src/main.c", "tests/t1.c"]
-    _tree(root, {"m4/gnulib-comp.m4": "  gl_source_base='lib'\n"})  # lib/ is gnulib's: after the own code
+    write_tree(root, {"m4/gnulib-comp.m4": "  gl_source_base='lib'\n"})  # lib/ is gnulib's: after the own code
     assert [j.source for j in package_jobs(root, "pkg", "1.0-1", "MIT")] == ["src/main.c", "lib/util.c",
                                                                               "tests/t1.c"]
     main = next(j for j in jobs if j.source == "src/main.c")

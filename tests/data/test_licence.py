@@ -1,22 +1,13 @@
 """The licence of a Debian source package and of each of its files, from debian/copyright."""
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
 
 from passlm.data.licence import licence_for, licence_of
-
-
-def _tree(root: Path, files: dict) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    return root
+from support import write_tree
 
 
 def test_licence_from_machine_readable_copyright(tmp_path):
-    _tree(tmp_path, {"debian/copyright": """\
+    write_tree(tmp_path, {"debian/copyright": """\
         Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
         Upstream-Name: thing
 
@@ -42,7 +33,7 @@ def test_licence_from_machine_readable_copyright(tmp_path):
 
 
 def test_licence_summary_of_free_text(tmp_path):
-    _tree(tmp_path, {"debian/copyright": """\
+    write_tree(tmp_path, {"debian/copyright": """\
         This program is free software: you can redistribute it and/or modify
         it under the terms of the GNU General Public License as published by
         the Free Software Foundation, either version 3 of the License, or
