@@ -194,49 +194,6 @@ def test_a_result_that_fails_the_verifier_is_an_error_with_its_message(memo):
     assert "dominate" in str(info.value)
 
 
-# ------------------------------------------------------------ the guard's decision
-
-GUARD_CASES = [
-    # (-Oz, candidates, guard) -> (kind, winner); None is a failed evaluation.
-    ((100, [110, 90, 90], True), ("candidate", 1)),  # the smallest; between equals, the earlier
-    ((100, [100], True), ("baseline-smallest", None)),  # a tie with -Oz goes to -Oz
-    ((100, [None, 120], True), ("baseline-smallest", None)),  # a failure never wins
-    ((100, [None, 99], True), ("candidate", 1)),
-    ((100, [None, None], True), ("no-candidate-ok", None)),
-    ((100, [], True), ("no-candidate-ok", None)),
-    ((None, [50], True), ("baseline-failed", None)),  # -Oz failed: kept, nothing compared
-    ((None, [50], False), ("baseline-failed", None)),
-    ((100, [0, 5], True), ("candidate", 0)),  # an empty object is a size
-    ((100, [None, 120, 50], False), ("candidate", 1)),  # guard off: the first that works
-    ((100, [None], False), ("no-candidate-ok", None)),
-]
-
-
-@pytest.mark.parametrize("case, expected", GUARD_CASES, ids=[str(c[0]) for c in GUARD_CASES])
-def test_choose_by_guard(case, expected):
-    baseline, candidates, guard = case
-    assert passlm.choose_by_guard(baseline, candidates, guard=guard) == expected
-
-
-def test_choose_by_guard_keeps_the_plugins_guarantee():
-    """Whatever the figures: with the guard on, what is kept is never larger
-    than -Oz, and it is -Oz unless a candidate is strictly smaller."""
-    import random
-
-    rng = random.Random(7)
-    for _ in range(2000):
-        oz = rng.choice([None, *range(95, 106)])
-        sizes = [rng.choice([None, *range(95, 106)]) for _ in range(rng.randint(0, 5))]
-        kind, winner = passlm.choose_by_guard(oz, sizes)
-        ok = [s for s in sizes if s is not None]
-        if oz is None:
-            assert (kind, winner) == ("baseline-failed", None)
-        elif ok and min(ok) < oz:
-            assert (kind, winner) == ("candidate", sizes.index(min(ok)))
-        else:
-            assert (kind, winner) == ("baseline-smallest" if ok else "no-candidate-ok", None)
-
-
 @pytest.mark.parametrize("pipeline", BAD_PIPELINES)
 def test_bad_pipeline_is_llvms_message_and_leaves_module_intact(pipeline, example_bcs, opt):
     done = subprocess.run(
@@ -348,57 +305,6 @@ def test_module_facts(example_bcs):
     assert module.source_file == "examples/sort.c"
     assert module.triple.startswith("x86_64")
     assert passlm.LLVM_VERSION.startswith("19.")
-
-
-# ------------------------------------------------------------ pass names
-
-
-WRAP = {
-    "module": "module({})",
-    "cgscc": "cgscc({})",
-    "function": "function({})",
-    "loop": "function(loop({}))",
-}
-
-
-def test_pass_names_levels():
-    names = passlm.pass_names()
-    assert set(names) == {"module", "cgscc", "function", "loop"}
-    assert "instcombine" in names["function"]
-    assert "globaldce" in names["module"]
-    assert "licm" in names["loop"]
-    assert "inline" in names["cgscc"]
-    assert "instcombine" not in names["module"]
-    assert "globaldce" not in names["function"]
-    for level, listed in names.items():
-        assert listed == sorted(set(listed)), level
-
-
-@pytest.mark.parametrize("level", sorted(WRAP))
-def test_every_pass_name_parses_at_its_level(level):
-    """What pass_names() offers at a level is a pipeline element there."""
-    rejected = {}
-    for name in passlm.pass_names()[level]:
-        try:
-            passlm.check_pipeline(WRAP[level].format(name))
-        except passlm.PipelineError as e:
-            rejected[name] = e.message
-    assert not rejected, rejected
-
-
-def test_sample_of_names_runs_at_module_level(example_bcs):
-    """A sample of module-level names round-trips: parses, runs, keeps a valid module."""
-    names = passlm.pass_names()["module"]
-    sample = [n for n in ("globaldce", "globalopt", "ipsccp", "deadargelim", "constmerge",
-                          "strip-dead-prototypes", "elim-avail-extern") if n in names]
-    assert len(sample) >= 5
-    module = Module.from_file(str(example_bcs["hash"]))
-    for name in sample:
-        passlm.check_pipeline(name)
-        passlm.check_pipeline(f"module({name})")
-        copy = module.clone()
-        copy.run(f"module({name})")
-        copy.verify()
 
 
 # ------------------------------------------------------------ threads

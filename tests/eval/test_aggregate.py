@@ -9,7 +9,8 @@ import pytest
 
 import passlm
 from passlm.engine import Candidate
-from passlm.eval.run import Prediction, aggregate, build_row, seed_everything
+from passlm.eval.aggregate import aggregate
+from passlm.eval.run import Prediction, build_row, seed_everything
 from passlm.eval.suite import SuiteModule
 from passlm.store import Evaluation
 

@@ -8,7 +8,8 @@ import pytest
 
 from passlm.engine import Candidate
 from passlm.eval.replay import compare, load_recorded
-from passlm.eval.run import FORMAT, Prediction, aggregate, build_row
+from passlm.eval.aggregate import aggregate
+from passlm.eval.run import FORMAT, Prediction, build_row
 from passlm.eval.suite import SuiteModule
 from passlm.store import Evaluation
 from support import REPO, run

@@ -32,7 +32,8 @@ detail}`` (guarded columns add ``kept``: "candidate" or "-Oz"; best_of_k adds
 ``rank``; ``tuned`` is null without a result and adds ``oz_object_size``, the
 store's own -Oz figure).
 """
-from .run import COLUMNS, Settings, aggregate, run_eval
+from .aggregate import COLUMNS, aggregate
+from .run import Settings, run_eval
 from .suite import EvalError, Suite, SuiteModule, load_suite
 
 __all__ = ["COLUMNS", "EvalError", "Settings", "Suite", "SuiteModule", "aggregate", "load_suite", "run_eval"]

@@ -8,7 +8,7 @@ import shlex
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .run import AGGREGATED, LABELS, improvement_of, is_ok, usable
+from .aggregate import AGGREGATED, LABELS, improvement_of, is_ok, usable
 
 #: Columns of the per-module table and of the plots comparing engines.
 SHOWN = ("O0", "Oz", "top1", "best_of_k", "best_of_k_guarded", "tuned")
