@@ -28,17 +28,15 @@ then: the same bitcode is the same IR, so the same object.
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from collections import OrderedDict
 from multiprocessing.connection import Connection, wait
 from typing import Optional
 
 from ..defaults import OZ
+from ..pipelines.process import IsolatedProcess, child_connections
 
 _REMEMBERED = 20_000  # modules whose size and observation a worker keeps (up to 2-3 kB each)
 
@@ -169,22 +167,11 @@ def _serve(requests: Connection, replies: Connection) -> None:
         replies.send(reply)
 
 
-class StepWorker:
+class StepWorker(IsolatedProcess):
     """One worker process; ``request`` sends a request and waits for its reply."""
 
     def __init__(self) -> None:
-        request_read, request_write = os.pipe()
-        reply_read, reply_write = os.pipe()
-        self.stderr = tempfile.TemporaryFile()  # LLVM's message when it aborts
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "passlm.gym.worker", str(request_read), str(reply_write)],
-            pass_fds=(request_read, reply_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=self.stderr)
-        os.close(request_read)
-        os.close(reply_write)
-        self.requests = Connection(request_write, readable=False)
-        self.replies = Connection(reply_read, writable=False)
-        self.sentinel = os.pidfd_open(self.process.pid)  # readable once the worker is gone
+        super().__init__("passlm.gym.worker")
 
     def request(self, message: tuple, timeout: float) -> tuple:
         """The reply to ``message``; raises WorkerLost (the worker is then closed)."""
@@ -206,10 +193,10 @@ class StepWorker:
                 self._lose(f"no reply within {timeout:g} s")
 
     def _lose(self, what: str) -> None:
-        self.process.kill()
+        if self.process.poll() is None:
+            self.process.kill()
         code = self.process.wait()
-        self.stderr.seek(0)
-        lines = [l.strip() for l in self.stderr.read().decode(errors="replace").splitlines() if l.strip()]
+        lines = self.printed()  # before close(), which releases the file
         self.close()
         how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
         words = f": {lines[0]}" if lines else ""
@@ -219,15 +206,6 @@ class StepWorker:
     def alive(self) -> bool:
         return self.process.poll() is None and not self.requests.closed
 
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        if not self.requests.closed:
-            for resource in (self.requests, self.replies, self.stderr):
-                resource.close()
-            os.close(self.sentinel)
-
 
 if __name__ == "__main__":
-    _serve(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))
+    _serve(*child_connections(sys.argv))

@@ -16,10 +16,7 @@ they neither fork a parent that has threads nor re-import the caller's
 """
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,6 +24,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Iterable, Iterator, Optional, Sequence
 
 from ..store import Evaluation
+from .process import IsolatedProcess, child_connections
 
 _MODULES_PER_WORKER = 32  # parsed modules a worker keeps: bounds its memory
 
@@ -92,40 +90,20 @@ def _worker_main(jobs: Connection, replies: Connection, plugins: Sequence[str]) 
         replies.send(evaluate_in_worker(cache, job.module, job.bitcode, job.pipeline))
 
 
-class _Worker:
+class _Worker(IsolatedProcess):
     def __init__(self, plugins: Sequence[str]):
-        job_read, job_write = os.pipe()
-        reply_read, reply_write = os.pipe()
-        # What LLVM prints when it aborts goes to a file: the crash's reason.
-        self.stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "passlm.pipelines.workers", str(job_read), str(reply_write), *plugins],
-            pass_fds=(job_read, reply_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=self.stderr)
-        os.close(job_read)
-        os.close(reply_write)
-        self.jobs = Connection(job_write, readable=False)
-        self.conn = Connection(reply_read, writable=False)
-        self.sentinel = os.pidfd_open(self.process.pid)  # readable once the worker is gone
+        super().__init__("passlm.pipelines.workers", plugins)
         self.job: Optional[Job] = None
         self.deadline = 0.0
 
     def give(self, job: Job, timeout: float) -> None:
         self.job, self.deadline = job, time.monotonic() + timeout
-        self.jobs.send(job)
+        self.requests.send(job)
 
     def last_words(self) -> str:
         """The last line the worker printed on stderr (LLVM's fatal error)."""
-        self.stderr.seek(0)
-        lines = [l for l in self.stderr.read().decode(errors="replace").splitlines() if l.strip()]
-        return lines[-1].strip() if lines else ""
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        for resource in (self.jobs, self.conn, self.stderr):
-            resource.close()
-        os.close(self.sentinel)
+        lines = self.printed()
+        return lines[-1] if lines else ""
 
 
 class WorkerPool:
@@ -140,7 +118,7 @@ class WorkerPool:
 
     def close(self) -> None:
         for w in self.workers:
-            w.kill()
+            w.close()
         self.workers = []
 
     def __enter__(self) -> "WorkerPool":
@@ -150,7 +128,7 @@ class WorkerPool:
         self.close()
 
     def _replace(self, worker: _Worker) -> None:
-        worker.kill()
+        worker.close()
         self.workers[self.workers.index(worker)] = _Worker(self.plugins)
 
     @property
@@ -177,13 +155,13 @@ class WorkerPool:
         done: list[Evaluation] = []
         while not done:
             wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            ready = wait([w.conn for w in busy] + [w.sentinel for w in busy], timeout=wait_for)
+            ready = wait([w.replies for w in busy] + [w.sentinel for w in busy], timeout=wait_for)
             now = time.monotonic()
             for w in busy:
                 job = w.job
-                if w.conn in ready:
+                if w.replies in ready:
                     try:
-                        status, instructions, size, detail, seconds = w.conn.recv()
+                        status, instructions, size, detail, seconds = w.replies.recv()
                     except (EOFError, OSError):  # died while answering
                         done.append(self._lost(w, job, "crash"))
                         continue
@@ -226,5 +204,4 @@ class WorkerPool:
 
 
 if __name__ == "__main__":
-    _worker_main(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False),
-                 sys.argv[3:])
+    _worker_main(*child_connections(sys.argv), sys.argv[3:])
