@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Optional
 
 from ..model.pipeline_lm import ModelConfig
 
@@ -32,14 +33,28 @@ class TrainConfig:
     seed: int = 0
 
     def save(self, directory: str | Path) -> None:
-        Path(directory, CONFIG_FILE).write_text(json.dumps(asdict(self), indent=1) + "\n")
+        save_config(self, directory)
 
     @classmethod
     def load(cls, directory: str | Path) -> "TrainConfig":
-        data = json.loads(Path(directory, CONFIG_FILE).read_text())
-        data["model"] = ModelConfig(**data["model"])
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"{Path(directory, CONFIG_FILE)}: unknown fields {sorted(unknown)}")
-        return cls(**data)
+        return load_config(cls, directory, ModelConfig, what="pipeline model")
+
+
+def save_config(config, directory: str | Path, task: Optional[str] = None) -> None:
+    """A run's dataclass config as train_config.json, tagged with its task (none: the pipeline model)."""
+    data = {"task": task, **asdict(config)} if task else asdict(config)
+    Path(directory, CONFIG_FILE).write_text(json.dumps(data, indent=1) + "\n")
+
+
+def load_config(cls, directory: str | Path, model_class, task: Optional[str] = None, what: str = ""):
+    """The config ``save_config`` wrote; ValueError when it is another task's (``what`` names
+    this one) or has fields ``cls`` does not know."""
+    path = Path(directory, CONFIG_FILE)
+    data = json.loads(path.read_text())
+    if data.pop("task", None) != task:
+        raise ValueError(f"{path}: not a {what} training run")
+    data["model"] = model_class(**data["model"])
+    unknown = set(data) - {f.name for f in fields(cls)}
+    if unknown:
+        raise ValueError(f"{path}: unknown fields {sorted(unknown)}")
+    return cls(**data)

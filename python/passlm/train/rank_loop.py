@@ -27,19 +27,17 @@ one that maximizes validation top-1.
 from __future__ import annotations
 
 import hashlib
-import json
-import sys
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model.ranker import WORST, RankerConfig
 from ..store import Store
 from ..tune import ranking
 from ..tune.matrix import log_ratios
+from .config import load_config, save_config
 from .data import batches
-from .loop import CHECKPOINT, _encoded, _tokenizer, resume_or_create, run_epochs, start_run
+from .loop import CHECKPOINT, _log, _encoded, _tokenizer, resume_or_create, run_epochs, start_run
 
-CONFIG_FILE = "train_config.json"
 MARGINS = (0.0, 0.0025, 0.005, 0.01, 0.02, 0.04, 1.0)  # 1.0: never leave -Oz
 
 
@@ -66,23 +64,11 @@ class RankTrainConfig:
     seed: int = 0
 
     def save(self, directory: str | Path) -> None:
-        Path(directory, CONFIG_FILE).write_text(json.dumps({"task": "rank", **asdict(self)}, indent=1) + "\n")
+        save_config(self, directory, "rank")
 
     @classmethod
     def load(cls, directory: str | Path) -> "RankTrainConfig":
-        path = Path(directory, CONFIG_FILE)
-        data = json.loads(path.read_text())
-        if data.pop("task", None) != "rank":
-            raise ValueError(f"{path}: not a ranker training run")
-        data["model"] = RankerConfig(**data["model"])
-        unknown = set(data) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ValueError(f"{path}: unknown fields {sorted(unknown)}")
-        return cls(**data)
-
-
-def _log(message: str) -> None:
-    print(f"passlm train: {message}", file=sys.stderr, flush=True)
+        return load_config(cls, directory, RankerConfig, "rank", "ranker")
 
 
 def read_pool(path: str) -> list[str]:

@@ -16,16 +16,13 @@ exact match.
 """
 from __future__ import annotations
 
-import json
-import sys
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model.text_lm import TextConfig
+from .config import load_config, save_config
 from .data import batches
-from .loop import CHECKPOINT, resume_or_create, run_epochs, start_run
-
-CONFIG_FILE = "train_config.json"
+from .loop import CHECKPOINT, _log, resume_or_create, run_epochs, start_run
 
 
 @dataclass
@@ -47,22 +44,11 @@ class TextTrainConfig:
     seed: int = 0
 
     def save(self, directory: str | Path) -> None:
-        Path(directory, CONFIG_FILE).write_text(json.dumps({"task": "disasm", **asdict(self)}, indent=1) + "\n")
+        save_config(self, directory, "disasm")
 
     @classmethod
     def load(cls, directory: str | Path) -> "TextTrainConfig":
-        data = json.loads(Path(directory, CONFIG_FILE).read_text())
-        if data.pop("task", None) != "disasm":
-            raise ValueError(f"{Path(directory, CONFIG_FILE)}: not a disassembly training run")
-        data["model"] = TextConfig(**data["model"])
-        unknown = set(data) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ValueError(f"{Path(directory, CONFIG_FILE)}: unknown fields {sorted(unknown)}")
-        return cls(**data)
-
-
-def _log(message: str) -> None:
-    print(f"passlm train: {message}", file=sys.stderr, flush=True)
+        return load_config(cls, directory, TextConfig, "disasm", "disassembly")
 
 
 def _pair_tensors(items: list[tuple[list[int], list[int]]], pad_id: int, asm_weight: float, device):
