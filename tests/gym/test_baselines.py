@@ -51,3 +51,13 @@ def test_summary_is_a_geometric_mean_over_oz():
     assert total["geomean"] == pytest.approx(1 - (0.9 * 1.1) ** 0.5)
     assert (total["beat_oz"], total["worse_than_oz"], total["empty"]) == (1, 1, 0)
     assert baselines.summary(results + [baselines.Result("c", 0, 0, 0.0, "", 1, 1, 0.0)])["empty"] == 1
+
+
+def test_the_baseline_command_prints_json_and_writes_the_output_file(tmp_path, capsys):
+    import json
+
+    out = tmp_path / "r.json"
+    assert baselines.main(["--benchmark", str(EXAMPLES / "sort.c"), "--search", "random", "--budget", "3",
+                           "--json", "-o", str(out)]) == 0
+    printed = json.loads(capsys.readouterr().out)  # the rows went to stderr
+    assert printed["summary"]["modules"] == 1 and json.loads(out.read_text()) == printed

@@ -147,25 +147,30 @@ def main(argv=None) -> int:
     parser.add_argument("--episode-length", type=int, default=20)
     parser.add_argument("--limit", type=int, help="modules drawn from the dataset (default all)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", help="write the results and summary to this file")
+    parser.add_argument("--json", action="store_true", help="print the results and summary as JSON on stdout")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the results and summary as JSON to FILE")
     parser.add_argument("--replay", action="store_true",
                         help="check every best pipeline with opt | llc | llvm-size afterwards")
     args = parser.parse_args(argv)
 
+    text = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the JSON
+
     def show(r: Result) -> None:
         print(f"{r.improvement:+8.2%} {r.oz_object_size:8d} -> {r.best_object_size:8d} {r.evaluations:6d} evals "
-              f"{r.seconds:7.1f} s  {r.benchmark}", flush=True)
+              f"{r.seconds:7.1f} s  {r.benchmark}", file=text, flush=True)
 
     results = run(args.benchmark, args.search, args.budget, args.episode_length, args.limit, args.seed, show,
                   args.replay)
     total = summary(results)
     print(f"{args.search} search, budget {args.budget}: {total['modules']} modules ({total['empty']} with an empty"
           f" -Oz object left out), {total['geomean']:+.2%} geomean over -Oz, {total['beat_oz']} beat -Oz,"
-          f" {total['worse_than_oz']} worse, {total['seconds']} s")
+          f" {total['worse_than_oz']} worse, {total['seconds']} s", file=text)
+    document = {"arguments": vars(args), "summary": total, "results": [asdict(r) for r in results]}
+    if args.output:
+        with open(args.output, "w") as out:
+            json.dump(document, out, indent=1)
     if args.json:
-        with open(args.json, "w") as out:
-            json.dump({"arguments": vars(args), "summary": total, "results": [asdict(r) for r in results]}, out,
-                      indent=1)
+        print(json.dumps(document, indent=1))
     return 0
 
 
