@@ -105,16 +105,16 @@ def cmd_serve(args) -> int:
 def _background(config) -> int:
     """Fork a detached server; the parent returns once it listens (or another one does)."""
     from . import client
-    from .daemon import AlreadyRunning, run
+    from .daemon import AlreadyRunning, open_log, run
 
+    log = open_log(config.log)  # refused here, before the fork, if it is a link or not ours
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the server: own session, no terminal, stderr to the log
         os.close(read_end)
         os.setsid()
         null = os.open(os.devnull, os.O_RDWR)
-        log = os.open(config.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        for fd, target in ((0, null), (1, null), (2, log)):
+        for fd, target in ((0, null), (1, null), (2, log.fileno())):
             os.dup2(target, fd)
 
         def ready():
@@ -131,6 +131,7 @@ def _background(config) -> int:
             status = 1
         os._exit(status)
     os.close(write_end)
+    log.close()
     ready, _, _ = select.select([read_end], [], [], client.START_TIMEOUT_S)
     word = os.read(read_end, 4096).decode(errors="replace").strip() if ready else "timeout"
     os.close(read_end)

@@ -30,7 +30,7 @@ from typing import Optional
 
 from .. import messages
 from ..defaults import DEFAULT_ENGINE
-from . import protocol
+from . import files, protocol
 from .cache import PredictionCache
 from .engines import EngineSlot, verdict_key
 
@@ -95,7 +95,7 @@ class Server:
         path = self.config.socket
         protocol.check_socket_path(path)
         prepare_folder(path)
-        self._lock_file = os.fdopen(os.open(path + ".lock", os.O_WRONLY | os.O_CREAT, 0o600), "w")
+        self._lock_file = os.fdopen(files.open_private(path + ".lock", os.O_WRONLY), "w")
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -106,15 +106,14 @@ class Server:
             os.unlink(path)  # ours, and no live server holds the lock: stale
             log.info("replaced a stale socket %s", path)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old_umask = os.umask(0o177)
+        old_umask = os.umask(0o177)  # created 0600 (no chmod after: it would follow a link put in its place)
         try:
             listener.bind(path)
         finally:
             os.umask(old_umask)
-        os.chmod(path, 0o600)
         listener.listen(128)
         listener.settimeout(0.25)
-        self._listener, self._inode = listener, os.stat(path).st_ino
+        self._listener, self._inode = listener, os.lstat(path).st_ino
 
     def serve_forever(self) -> None:
         for spec in self.config.preload:
@@ -145,7 +144,7 @@ class Server:
             self._listener.close()
             self._listener = None
             try:  # only our own socket: a successor may have bound the path already
-                if os.stat(self.config.socket).st_ino == self._inode:
+                if os.lstat(self.config.socket).st_ino == self._inode:
                     os.unlink(self.config.socket)
             except FileNotFoundError:
                 pass
@@ -348,17 +347,24 @@ def _send(conn: socket.socket, reply: dict) -> bool:
 
 def prepare_folder(socket_path: str) -> None:
     """The folder of a socket: the private runtime folder is created 0700 and
-    checked; a folder the user named must exist."""
+    checked; a folder the user named must exist and be closed to others, or
+    sticky (``files.check_folder``)."""
     folder = os.path.dirname(os.path.abspath(socket_path))
     if folder == os.path.abspath(protocol.runtime_dir()):
         protocol.ensure_private_dir(folder)
     elif not os.path.isdir(folder):
         raise FileNotFoundError(2, "no such folder for the socket", folder)
+    files.check_folder(folder)
+
+
+def open_log(path: str):
+    """The log file, appended to; never through a link (``files.open_private``)."""
+    return os.fdopen(files.open_private(path, os.O_WRONLY | os.O_APPEND), "a", buffering=1)
 
 
 def run(config: ServerConfig, on_ready=None) -> int:
     """Bind, log to the configured file, serve until stopped; SIGTERM and SIGINT stop it cleanly."""
-    handler = logging.FileHandler(config.log)
+    handler = logging.StreamHandler(open_log(config.log))
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

@@ -59,7 +59,7 @@ def check_private(path: str, directory: bool = False) -> None:
     info = os.lstat(path)
     kind_ok = stat.S_ISDIR(info.st_mode) if directory else stat.S_ISSOCK(info.st_mode)
     if not kind_ok:
-        raise UnsafePathError(f"{path}: not a {'folder' if directory else 'socket'}")
+        raise UnsafePathError(f"{path}: not a {'folder' if directory else 'socket'}; refusing to use it")
     if info.st_uid != os.getuid():
         raise UnsafePathError(f"{path}: owned by user {info.st_uid}, not by you ({os.getuid()}); refusing to use it")
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH | (stat.S_IRWXG | stat.S_IRWXO if directory else 0)):
