@@ -41,6 +41,9 @@ log = logging.getLogger("passlm.server")
 #: concurrent requests at 0.96x (k=1) and 0.62x (k=4) of one-at-a-time with
 #: batches of up to 8 on 2 cores. On a GPU a batch costs about what one does.
 AUTO_BATCH_GPU = 8
+#: After a failed accept (out of file descriptors...), wait this long, doubled per failure up to the maximum.
+ACCEPT_BACKOFF_S = 0.01
+ACCEPT_BACKOFF_MAX_S = 1.0
 
 
 class AlreadyRunning(RuntimeError):
@@ -122,6 +125,7 @@ class Server:
         log.info("serving on %s (pid %d; cache %s; batch <= %s within %.0f ms; idle timeout %s)",
                  self.config.socket, os.getpid(), self.config.cache or "off", self.config.max_batch or "auto",
                  self.config.max_wait * 1e3, f"{self.config.idle_timeout:g} s" if self.config.idle_timeout else "none")
+        failures = 0  # accepts failed in a row
         while not self._stop.is_set():
             try:
                 conn, _ = self._listener.accept()
@@ -130,9 +134,26 @@ class Server:
                     log.info("idle for %g s: exiting", self.config.idle_timeout)
                     break
                 continue
-            except OSError:
-                break
-            threading.Thread(target=self._serve_connection, args=(conn,), daemon=True).start()
+            except OSError as e:  # EMFILE, ENFILE, ENOBUFS...: the held connections end, and accept works again
+                if self._stop.is_set() or self._listener is None:
+                    break
+                failures += 1
+                if failures == 1:
+                    log.warning("cannot accept a connection (%s); retrying with backoff up to %g s",
+                                e.strerror or e, ACCEPT_BACKOFF_MAX_S)
+                self._stop.wait(min(ACCEPT_BACKOFF_MAX_S, ACCEPT_BACKOFF_S * 2 ** (failures - 1)))
+                if self._idle_too_long():
+                    log.info("idle for %g s: exiting", self.config.idle_timeout)
+                    break
+                continue
+            if failures:
+                log.info("accepting connections again after %d failed attempts", failures)
+                failures = 0
+            try:
+                threading.Thread(target=self._serve_connection, args=(conn,), daemon=True).start()
+            except RuntimeError as e:  # no thread to be had now: this client falls back, the next may not
+                log.warning("cannot serve a connection (%s)", e)
+                conn.close()
         self.close()
 
     def stop(self, *_signal_args) -> None:
