@@ -31,3 +31,27 @@ def example_irs(example_bcs) -> dict:
     import passlm
 
     return {name: passlm.Module.from_file(str(bc)).to_text() for name, bc in sorted(example_bcs.items())}
+
+
+@pytest.fixture
+def in_process(short_dir):
+    """Start a server in this process (a thread; so a test can patch what it calls): in_process(**config)."""
+    import threading
+
+    from passlm.server.daemon import Server, ServerConfig
+
+    started = []
+
+    def start(**config):
+        config = {"socket": str(short_dir / "s.sock"), "log": str(short_dir / "server.log"), "cache": None, **config}
+        server = Server(ServerConfig(**config))
+        server.bind()
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        started.append((server, thread))
+        return server
+
+    yield start
+    for server, thread in started:
+        server.stop()
+        thread.join(30)

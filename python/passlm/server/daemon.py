@@ -249,6 +249,7 @@ class Server:
     # ----------------------------------------------------------- operations
 
     def _slot(self, spec: str) -> EngineSlot:
+        """The slot of a spec, made at once (it hashes and loads nothing: the global lock stays short)."""
         with self._slots_lock:
             if spec not in self.slots:
                 self.slots[spec] = EngineSlot(spec)
@@ -266,12 +267,14 @@ class Server:
         self._count("predictions")
         slot = self._slot(spec)
         key = module["hash"]  # the plugin's hash of this very IR: the server hashes nothing again
-        candidates = self.cache.get(slot.identity, key, k) if self.cache else None
+        identity = slot.identity()  # a slow spec waits here, on its own lock, not the server's
+        candidates = self.cache.get(identity, key, k) if self.cache else None
         cached = candidates is not None
         batch_size = 0
         if cached:
             self._count("cache_hits")
         else:
+            slot.engine()  # loaded here, in this connection's thread: the inference thread never waits on a load
             pending = _Pending(slot, k, ir)
             self._pending.put(pending)
             pending.done.wait()
@@ -279,7 +282,7 @@ class Server:
                 raise RuntimeError(pending.error)
             candidates, batch_size = pending.candidates, pending.batch_size
             if self.cache:
-                self.cache.put(slot.identity, key, k, candidates)
+                self.cache.put(identity, key, k, candidates)
         vkey = verdict_key(module["hash"], [c["pipeline"] for c in candidates], request["choice"])
         verdict = self.cache.get_verdict(vkey) if self.cache and vkey else None
         if verdict:

@@ -23,30 +23,42 @@ def verdict_key(module_hash: str, candidates: list[str], choice: str) -> Optiona
 
 
 class EngineSlot:
-    """One engine spec: its cache identity at once, the engine itself on first use.
+    """One engine spec: its cache identity and the engine itself, each made on first use.
 
     A prediction is cached under (identity, the module hash the request
     carries, k); the identity names everything else the answer depends on:
     the model's files (the spec for engines without files), the passlm and
     LLVM versions, the IR normalization a ``model:`` engine applies, and the
     key scheme (so entries keyed otherwise by an older passlm never match).
+
+    Hashing a model's files (a large folder: seconds) and loading the engine
+    happen under this slot's own locks, never the server's: a slow spec stalls
+    only its own requests.
     """
 
     def __init__(self, spec: str):
-        import passlm
-        from ..engine.identity import model_hash
-        from ..model.normalize import NORMALIZATION_VERSION
-
         self.spec = spec
         self.kind = spec.partition(":")[0]
-        normalization = NORMALIZATION_VERSION if self.kind == "model" else 0  # the model sees normalize_ir(ir)
-        files = model_hash(spec)
-        self.identity = text_hash(
-            f"{spec if files is None else files}\npasslm {passlm.__version__} llvm {passlm.LLVM_VERSION}"
-            f" normalization {normalization} key module-hash")
+        self._identity: Optional[str] = None
+        self._identity_lock = threading.Lock()
         self._engine = None
         self._lock = threading.Lock()
         self.load_seconds: Optional[float] = None
+
+    def identity(self) -> str:
+        """The cache identity, computed on first call (the model's files hashed)."""
+        with self._identity_lock:
+            if self._identity is None:
+                import passlm
+                from ..engine.identity import model_hash
+                from ..model.normalize import NORMALIZATION_VERSION
+
+                normalization = NORMALIZATION_VERSION if self.kind == "model" else 0  # the model sees normalize_ir(ir)
+                files = model_hash(self.spec)
+                self._identity = text_hash(
+                    f"{self.spec if files is None else files}\npasslm {passlm.__version__} llvm {passlm.LLVM_VERSION}"
+                    f" normalization {normalization} key module-hash")
+            return self._identity
 
     @property
     def loaded(self) -> bool:
