@@ -4,6 +4,8 @@
     passlm tune --db corpus.db --budget 100 [--split train] tune a corpus
     passlm tune --db tune.db --report [--json] [--plot best.png]
     passlm tune --db tune.db --export-labels labels.tsv [--no-screen]
+    passlm tune --db corpus.db --matrix pool.json [--split train] [--limit 1500]
+                                                          every pool pipeline on every module
 
 A run that fails before anything is evaluated leaves no new --db behind; an
 interrupted one keeps what it did (the next run resumes).
@@ -41,7 +43,12 @@ def register(sub) -> None:
     p.add_argument("--max-len", type=int, default=25, help="longest list, in elements (default 25)")
     p.add_argument("--split", help="only the modules of this split (train, test...)")
     p.add_argument("--package", help="only the modules of this package")
+    p.add_argument("--limit", type=command.positive_int, metavar="N",
+                   help="only the first N modules, taken one package at a time (spread over packages)")
     p.add_argument("--ray-address", metavar="ADDR", help="run evaluations on a Ray cluster ('local' starts one)")
+    p.add_argument("--matrix", metavar="POOL.json",
+                   help="instead of searching, measure every pipeline of this pool or coreset file (and -Oz) on "
+                        "every module: the dense matrix a ranking model trains on (resumable)")
     p.add_argument("--report", action="store_true", help="print what the store holds instead of tuning")
     command.add_json_flag(p, "the report (--report, or after tuning)")
     p.add_argument("--plot", metavar="FILE.png", help="with --report: plot best-so-far against evaluations")
@@ -132,12 +139,15 @@ def run(args: argparse.Namespace) -> int:
     with command.removed_on_failure(args.db, keep=lambda: _holds_evaluations(args.db)), Store(args.db) as store:
         modules = _ingest(store, args.files) if args.files else _interleave_packages(
             store, store.module_hashes(args.split, args.package))
+        modules = modules[:args.limit] if args.limit else modules
         if not modules:
             raise ValueError(f"{args.db}: no modules to tune (give files, or build a corpus with passlm data build)")
         if args.report:
             return _report(store, modules, args)
         if args.export_labels:
             return _export_labels(store, modules, args)
+        if args.matrix:
+            return _matrix(store, modules, args)
         return _tune(store, modules, args)
 
 
@@ -146,14 +156,42 @@ def _holds_evaluations(path: str) -> bool:
         return store.count_evaluations() > 0
 
 
+def _workers(args: argparse.Namespace):
+    """Ray's pool when asked for, else None (the caller's local worker processes)."""
+    if not args.ray_address:
+        return None
+    from ..pipelines.ray_pool import RayPool
+
+    return RayPool(args.ray_address, args.jobs, args.timeout)
+
+
+def _matrix(store: Store, modules: list[str], args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ..defaults import OZ
+    from ..engine.coreset import Coreset
+    from ..pipelines.workers import WorkerPool
+    from .matrix import fill, missing_pairs
+
+    pipelines = [OZ] + [p for p in Coreset.load(args.matrix).pipelines if p != OZ]
+    todo = len(missing_pairs(store, modules, pipelines))
+    print(f"matrix: {len(pipelines)} pipelines x {len(modules)} modules, {todo} evaluations to run",
+          file=sys.stderr)
+    bar = tqdm(total=todo, unit="eval", desc="matrix", file=sys.stderr, disable=not sys.stderr.isatty())
+    workers = _workers(args) or WorkerPool(args.jobs, args.timeout)
+    try:
+        done = fill(store, modules, pipelines, workers, progress=lambda n, total: bar.update(1))
+    finally:
+        bar.close()
+        workers.close()
+    print(f"matrix: {done} evaluations run, {todo - done} left", file=sys.stderr)
+    return 0
+
+
 def _tune(store: Store, modules: list[str], args: argparse.Namespace) -> int:
     config = TuneConfig(budget=args.budget, objective=args.objective, min_len=args.min_len,
                         max_len=args.max_len, seed=args.seed, jobs=args.jobs, timeout=args.timeout)
-    pool = None
-    if args.ray_address:
-        from ..pipelines.ray_pool import RayPool
-
-        pool = RayPool(args.ray_address, args.jobs, args.timeout)
+    pool = _workers(args)
     from tqdm import tqdm
 
     bar = tqdm(total=len(modules) * args.budget, unit="eval", desc="tune", file=sys.stderr,
