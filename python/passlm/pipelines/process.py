@@ -52,5 +52,24 @@ class IsolatedProcess:
 
 
 def child_connections(argv: Sequence[str]) -> tuple[Connection, Connection]:
-    """In the child: (requests, replies) from the descriptors its parent passed."""
+    """In the child: (requests, replies) from the descriptors its parent passed.
+
+    The child also asks the kernel to kill it when its parent dies: a child
+    busy in a pipeline that never ends (attributor on some modules) reads no
+    end of file, and once its tuner was killed it would run on, orphaned,
+    for ever. (The signal comes when the parent's creating *thread* ends:
+    every IsolatedProcess is made by a thread that lives as long as its user.)
+    """
+    _die_with_parent()
     return Connection(int(argv[1]), writable=False), Connection(int(argv[2]), readable=False)
+
+
+def _die_with_parent() -> None:
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
