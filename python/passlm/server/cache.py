@@ -16,12 +16,16 @@ Two tables, both keyed so that a hit is always the answer the work would give:
     passlm's own codegen, which depends on nothing but the IR and LLVM.
 
 The server is the only writer; ``passlm cache stats|clear`` open the same
-file. Default file: ``$XDG_CACHE_HOME/passlm/cache.sqlite3`` (else
+file. The server uses it through ``ServerCache``: on any error of SQLite (a
+full disk, a corrupted page, a read-only file or folder, a file that is not a
+cache) it logs one line and answers without the cache from then on; ``passlm
+cache clear`` moves a file it cannot read aside and starts an empty one. Default file: ``$XDG_CACHE_HOME/passlm/cache.sqlite3`` (else
 ``~/.cache/passlm/``); ``PASSLM_CACHE`` names another.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -73,8 +77,8 @@ class PredictionCache:
             except sqlite3.OperationalError as e:
                 if self._db is not None:
                     self._db.close()
-                if "locked" not in str(e) or time.monotonic() > deadline:
-                    raise ValueError(f"{self.path}: not a passlm cache ({e})") from None
+                if "locked" not in str(e) or time.monotonic() > deadline:  # a read-only folder, a full disk...
+                    raise ValueError(f"{self.path}: cannot open the cache ({e})") from None
                 time.sleep(0.05)
             except sqlite3.DatabaseError as e:
                 raise ValueError(f"{self.path}: not a passlm cache ({e})") from None
@@ -123,6 +127,13 @@ class PredictionCache:
 
     # ------------------------------------------------------------------ admin
 
+    def check(self) -> None:
+        """Raise sqlite3.DatabaseError unless SQLite finds the file sound (``PRAGMA quick_check``)."""
+        with self._lock:
+            problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError(problems[0])
+
     def stats(self) -> dict:
         with self._lock:
             predictions, prediction_hits, engines = self._db.execute(
@@ -141,3 +152,80 @@ class PredictionCache:
             self._db.execute("DELETE FROM verdicts")
             self._db.execute("VACUUM")
         return before
+
+
+def move_aside(path: str | Path) -> Path:
+    """Move an unreadable cache file (and its -wal, -shm, -journal) to PATH.corrupt[.N]; return where."""
+    path = Path(path)
+    aside, n = path.with_name(path.name + ".corrupt"), 1
+    while aside.exists():
+        aside, n = path.with_name(f"{path.name}.corrupt.{n}"), n + 1
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        if os.path.lexists(f"{path}{suffix}"):
+            os.rename(f"{path}{suffix}", f"{aside}{suffix}")
+    return aside
+
+
+#: What a cache can fail with: SQLite's errors, a file that is not a cache (ValueError), the file system.
+CACHE_ERRORS = (sqlite3.Error, ValueError, OSError)
+
+
+class ServerCache:
+    """The server's cache: PredictionCache's reads and writes, or nothing once one failed.
+
+    Any error (CACHE_ERRORS) turns the cache off for the rest of the server's
+    life with one log line; the request that met it, and every later one, is
+    answered as if there were no cache (None from a read, nothing written).
+    """
+
+    def __init__(self, path: str | Path, log: logging.Logger):
+        self.path, self._log = str(path), log
+        self._cache: Optional[PredictionCache] = None
+        self._lock = threading.Lock()
+        self._failed = False
+        try:
+            self._cache = PredictionCache(path)
+        except CACHE_ERRORS as e:
+            self._fail(e)
+
+    @property
+    def on(self) -> bool:
+        return self._cache is not None
+
+    def _fail(self, e: BaseException) -> None:
+        with self._lock:
+            first, self._failed = not self._failed, True
+            cache, self._cache = self._cache, None
+        if first:
+            why = str(e).removeprefix(f"{self.path}: ") if isinstance(e, ValueError) else f"{type(e).__name__}: {e}"
+            self._log.warning("prediction cache %s failed (%s): answering uncached from now on", self.path, why)
+        if cache is not None:
+            try:
+                cache.close()
+            except CACHE_ERRORS:
+                pass
+
+    def _call(self, method: str, *args):
+        cache = self._cache
+        if cache is None:
+            return None
+        try:
+            return getattr(cache, method)(*args)
+        except CACHE_ERRORS as e:
+            self._fail(e)
+            return None
+
+    def get(self, engine: str, module_hash: str, k: int) -> Optional[list]:
+        return self._call("get", engine, module_hash, k)
+
+    def put(self, engine: str, module_hash: str, k: int, candidates: list) -> None:
+        self._call("put", engine, module_hash, k, candidates)
+
+    def get_verdict(self, key: str) -> Optional[dict]:
+        return self._call("get_verdict", key)
+
+    def put_verdict(self, key: str, pipeline: str, size: int, baseline: int) -> None:
+        self._call("put_verdict", key, pipeline, size, baseline)
+
+    def close(self) -> None:
+        self._call("close")

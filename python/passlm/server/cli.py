@@ -198,17 +198,29 @@ def _stop(path: str) -> int:
 
 
 def cmd_cache(args) -> int:
-    from .cache import PredictionCache
+    from .cache import CACHE_ERRORS, PredictionCache, move_aside
 
     path = args.cache or default_cache_path()
-    if not os.path.exists(path):
-        stats = {"path": str(path), "bytes": 0, "predictions": 0, "prediction_hits": 0, "engines": 0,
-                 "verdicts": 0, "verdict_hits": 0}
-    else:
-        with PredictionCache(path) as cache:
-            stats = cache.clear() if args.action == "clear" else cache.stats()
+    empty = {"path": str(path), "bytes": 0, "predictions": 0, "prediction_hits": 0, "engines": 0,
+             "verdicts": 0, "verdict_hits": 0}
+    stats, unreadable = empty, None
+    if os.path.exists(path):
+        try:
+            with PredictionCache(path) as cache:
+                cache.check()
+                stats = cache.clear() if args.action == "clear" else cache.stats()
+        except CACHE_ERRORS as e:  # corrupted, or not a cache: what clear recovers
+            unreadable = str(e).removeprefix(f"{path}: ")
+            if args.action != "clear":
+                raise command.UserError(f"{path}: unreadable ({unreadable}); passlm cache clear moves it aside "
+                                        "and starts an empty cache") from None
+            stats = {**empty, "moved_aside": str(move_aside(path))}
+            PredictionCache(path).close()
     if args.json:
         command.print_json(stats)
+    elif unreadable:
+        print(f"cleared {path}: it was unreadable ({unreadable}); moved it aside to {stats['moved_aside']} "
+              "and created an empty cache")
     elif args.action == "clear":
         print(f"cleared {path}: {stats['predictions']} predictions, {stats['verdicts']} verdicts")
     else:

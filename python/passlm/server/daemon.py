@@ -31,7 +31,7 @@ from typing import Optional
 from .. import messages
 from ..defaults import DEFAULT_ENGINE
 from . import files, protocol
-from .cache import PredictionCache
+from .cache import ServerCache
 from .engines import EngineSlot, verdict_key
 
 log = logging.getLogger("passlm.server")
@@ -76,7 +76,7 @@ class _Pending:
 class Server:
     def __init__(self, config: ServerConfig):
         self.config = config
-        self.cache = PredictionCache(config.cache) if config.cache else None
+        self.cache = ServerCache(config.cache, log) if config.cache else None
         self.slots: dict[str, EngineSlot] = {}
         self._slots_lock = threading.Lock()
         self._pending: "queue.Queue[_Pending]" = queue.Queue()
@@ -305,7 +305,8 @@ class Server:
         with self._busy_lock:
             counters = dict(self.counters)
         return messages.status_reply(
-            pid=os.getpid(), socket=self.config.socket, log=self.config.log, cache=self.config.cache,
+            pid=os.getpid(), socket=self.config.socket, log=self.config.log,
+            cache=self.config.cache if self.cache and self.cache.on else None,
             uptime_s=round(time.time() - self.started, 1),
             max_batch=self.config.max_batch or (AUTO_BATCH_GPU if _on_gpu() else 1),
             idle_timeout_s=self.config.idle_timeout, engines=engines, counters=counters)
