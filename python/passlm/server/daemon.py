@@ -1,10 +1,9 @@
 """``passlm serve``: one warm engine for every compiler of a build.
 
 Threads: the main one accepts connections (and notices SIGTERM, ``stop`` and
-the idle timeout); one thread per connection reads requests and answers cache
-hits itself; one inference thread takes the pending predictions, up to
-``max_batch`` of them gathered within ``max_wait`` seconds of the first, and
-answers them with one batched call per (engine, k). Requests and replies are
+the idle timeout); one thread per connection reads requests, answers cache
+hits itself and loads a missing engine; one inference thread answers the
+misses in batches (``inference.Batcher``). Requests and replies are
 ``passlm.messages``; predictions are cached under the module hash the request
 carries (the plugin's), never a hash of their own.
 
@@ -18,14 +17,12 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import queue
 import signal
 import socket
 import struct
-import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from .. import messages
@@ -33,14 +30,11 @@ from ..defaults import DEFAULT_ENGINE
 from . import files, protocol
 from .cache import ServerCache
 from .engines import EngineSlot, verdict_key
+from .inference import Batcher
 
 log = logging.getLogger("passlm.server")
 
 
-#: Batching gains nothing on a CPU: bench/bench_server.py measured 32
-#: concurrent requests at 0.96x (k=1) and 0.62x (k=4) of one-at-a-time with
-#: batches of up to 8 on 2 cores. On a GPU a batch costs about what one does.
-AUTO_BATCH_GPU = 8
 #: After a failed accept (out of file descriptors...), wait this long, doubled per failure up to the maximum.
 ACCEPT_BACKOFF_S = 0.01
 ACCEPT_BACKOFF_MAX_S = 1.0
@@ -55,22 +49,11 @@ class ServerConfig:
     socket: str
     log: str
     cache: Optional[str]          # None: no cache
-    max_batch: int = 0            # predictions per model call; 0 = auto: AUTO_BATCH_GPU on CUDA, 1 on CPU
+    max_batch: int = 0            # predictions per model call; 0 = auto (inference.AUTO_BATCH_GPU on CUDA, 1 on CPU)
     max_wait: float = 0.005       # seconds to gather a batch after its first request
     idle_timeout: float = 0.0     # seconds without requests before exiting; 0 = never
     max_request: int = protocol.DEFAULT_MAX_REQUEST
     preload: tuple = ()           # engine specs to load at start
-
-
-@dataclass
-class _Pending:
-    slot: EngineSlot
-    k: int
-    ir: str
-    done: threading.Event = field(default_factory=threading.Event)
-    candidates: Optional[list] = None
-    error: Optional[str] = None
-    batch_size: int = 0
 
 
 class Server:
@@ -79,7 +62,7 @@ class Server:
         self.cache = ServerCache(config.cache, log) if config.cache else None
         self.slots: dict[str, EngineSlot] = {}
         self._slots_lock = threading.Lock()
-        self._pending: "queue.Queue[_Pending]" = queue.Queue()
+        self.batcher = Batcher(config.max_batch, config.max_wait, self._count)
         self._stop = threading.Event()
         self._busy = 0
         self._busy_lock = threading.Lock()
@@ -121,7 +104,7 @@ class Server:
     def serve_forever(self) -> None:
         for spec in self.config.preload:
             threading.Thread(target=self._preload, args=(spec,), daemon=True).start()
-        threading.Thread(target=self._inference_loop, name="inference", daemon=True).start()
+        self.batcher.start()
         log.info("serving on %s (pid %d; cache %s; batch <= %s within %.0f ms; idle timeout %s)",
                  self.config.socket, os.getpid(), self.config.cache or "off", self.config.max_batch or "auto",
                  self.config.max_wait * 1e3, f"{self.config.idle_timeout:g} s" if self.config.idle_timeout else "none")
@@ -275,12 +258,7 @@ class Server:
             self._count("cache_hits")
         else:
             slot.engine()  # loaded here, in this connection's thread: the inference thread never waits on a load
-            pending = _Pending(slot, k, ir)
-            self._pending.put(pending)
-            pending.done.wait()
-            if pending.error:
-                raise RuntimeError(pending.error)
-            candidates, batch_size = pending.candidates, pending.batch_size
+            candidates, batch_size = self.batcher.predict(slot, k, ir)
             if self.cache:
                 self.cache.put(identity, key, k, candidates)
         vkey = verdict_key(module["hash"], [c["pipeline"] for c in candidates], request["choice"])
@@ -308,14 +286,14 @@ class Server:
             pid=os.getpid(), socket=self.config.socket, log=self.config.log,
             cache=self.config.cache if self.cache and self.cache.on else None,
             uptime_s=round(time.time() - self.started, 1),
-            max_batch=self.config.max_batch or (AUTO_BATCH_GPU if _on_gpu() else 1),
+            max_batch=self.batcher.batch_limit(),
             idle_timeout_s=self.config.idle_timeout, engines=engines, counters=counters)
 
     def _count(self, name: str, amount: int = 1) -> None:
         with self._busy_lock:
             self.counters[name] += amount
 
-    # ------------------------------------------------------------ inference
+    # -------------------------------------------------------------- engines
 
     def _preload(self, spec: str) -> None:
         try:
@@ -323,43 +301,6 @@ class Server:
             log.info("loaded %s in %.1f s", spec, self._slot(spec).load_seconds)
         except Exception as e:
             log.warning("could not load %s: %s: %s", spec, type(e).__name__, e)
-
-    def _inference_loop(self) -> None:
-        while True:
-            first = self._pending.get()
-            batch = [first]
-            deadline = time.monotonic() + self.config.max_wait
-            limit = self.config.max_batch or (AUTO_BATCH_GPU if _on_gpu() else 1)
-            while len(batch) < limit:
-                try:
-                    batch.append(self._pending.get(timeout=max(0.0, deadline - time.monotonic())))
-                except queue.Empty:
-                    break
-            groups: dict = {}
-            for p in batch:
-                groups.setdefault((p.slot.spec, p.k), []).append(p)
-            for group in groups.values():
-                self._run_group(group)
-
-    def _run_group(self, group: list) -> None:
-        self._count("batches")
-        self._count("inferences", len(group))
-        try:
-            answers = group[0].slot.predict_batch([p.ir for p in group], group[0].k)
-        except Exception as e:
-            answers, error = None, f"{type(e).__name__}: {e}"
-        for i, p in enumerate(group):
-            if answers is None:
-                p.error = error
-            else:
-                p.candidates, p.batch_size = answers[i], len(group)
-            p.done.set()
-
-
-def _on_gpu() -> bool:
-    """Whether engines run on CUDA (asked only once an engine has imported torch)."""
-    torch = sys.modules.get("torch")
-    return bool(torch is not None and torch.cuda.is_available())
 
 
 def _send(conn: socket.socket, reply: dict) -> bool:
