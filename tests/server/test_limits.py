@@ -11,7 +11,7 @@ import time
 
 from passlm import messages
 from passlm.server import client
-from serving import alive, serve, wait_gone
+from serving import Running, alive, serve, wait_gone
 
 
 def wait_for(predicate, seconds: float = 30.0) -> bool:
@@ -51,3 +51,39 @@ def test_out_of_file_descriptors_is_logged_retried_and_survived(short_dir):
     serve(path, "--stop")
     assert wait_gone(path, pid)
     assert "stopped after" in log.read_text()
+
+
+def test_request_bytes_held_across_connections_are_capped(short_dir):
+    """Each request is under the per-request limit (1 MB); three at once are over the global one (2 MB)."""
+    server = Running(short_dir, "fixed:default<Oz>", "--max-request-mb", "1", "--max-held-mb", "2")
+    try:
+        lines = [messages.encode(messages.predict("fixed:default<Oz>", 1, "x" * 900_000,
+                                                  messages.module_facts("m", f"hash {i}"))) for i in range(3)]
+        connections = []
+        for line in lines:  # each sent but for its newline: held by the server, unanswered
+            connections.append(socket.socket(socket.AF_UNIX))
+            connections[-1].settimeout(30)
+            connections[-1].connect(str(server.socket))
+            try:
+                connections[-1].sendall(line[:-1])
+            except OSError:  # refused and closed while sending
+                pass
+        assert wait_for(lambda: "refused: server busy" in server.log.read_text()), server.log.read_text()
+        replies = {}
+        for i, (conn, line) in enumerate(zip(connections, lines)):
+            with conn:
+                try:
+                    conn.sendall(line[-1:])
+                except OSError:
+                    pass
+                replies[i] = messages.loads(conn.recv(1 << 20).split(b"\n")[0])
+        refused = [i for i, reply in replies.items() if reply["reply"] == "error"]
+        assert len(refused) == 1, replies  # whichever came to pass the cap; the other two fit under it
+        assert "would pass its limit of 2097152 bytes across all connections" in replies[refused[0]]["error"]
+        assert all(replies[i]["candidates"][0]["pipeline"] == "default<Oz>" for i in replies if i not in refused)
+        # Answered, their bytes are no longer held: a request as large fits again.
+        again = client.call(str(server.socket), messages.loads(lines[refused[0]][:-1]), 30.0)
+        assert again["candidates"][0]["pipeline"] == "default<Oz>"
+        assert server.log.read_text().count("refused: server busy") == 1
+    finally:
+        server.stop()

@@ -17,7 +17,7 @@ import sys
 import time
 
 from .. import command
-from . import protocol
+from . import limits, protocol
 from .cache import default_cache_path
 
 
@@ -40,6 +40,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log", metavar="FILE", help="log file (default: server.log beside the socket)")
     parser.add_argument("--max-request-mb", type=float, default=protocol.DEFAULT_MAX_REQUEST / (1 << 20),
                         metavar="MB", help="largest request accepted (default 64)")
+    parser.add_argument("--max-held-mb", type=float, default=limits.DEFAULT_MAX_HELD / (1 << 20), metavar="MB",
+                        help="request bytes held across all connections at once; past it, new requests get an "
+                             "error reply (default 256)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--background", action="store_true", help="start detached and return once it listens")
     mode.add_argument("--status", action="store_true", help="print the running server's state; exit 1 if none")
@@ -75,7 +78,8 @@ def _config(args):
         socket=path, log=args.log or os.path.join(os.path.dirname(path), protocol.LOG_NAME),
         cache=None if cache == "off" else os.path.abspath(cache), max_batch=args.max_batch,
         max_wait=args.max_wait_ms / 1e3, idle_timeout=args.idle_timeout,
-        max_request=int(args.max_request_mb * (1 << 20)), preload=() if args.lazy else tuple(args.engine or ["model:default"]))
+        max_request=int(args.max_request_mb * (1 << 20)), max_held=int(args.max_held_mb * (1 << 20)),
+        preload=() if args.lazy else tuple(args.engine or ["model:default"]))
 
 
 def cmd_serve(args) -> int:

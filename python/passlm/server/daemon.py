@@ -27,7 +27,7 @@ from typing import Optional
 
 from .. import messages
 from ..defaults import DEFAULT_ENGINE
-from . import files, protocol
+from . import files, limits, protocol
 from .cache import ServerCache
 from .engines import EngineSlot, verdict_key
 from .inference import Batcher
@@ -53,6 +53,7 @@ class ServerConfig:
     max_wait: float = 0.005       # seconds to gather a batch after its first request
     idle_timeout: float = 0.0     # seconds without requests before exiting; 0 = never
     max_request: int = protocol.DEFAULT_MAX_REQUEST
+    max_held: int = limits.DEFAULT_MAX_HELD  # request bytes held across all connections
     preload: tuple = ()           # engine specs to load at start
 
 
@@ -63,6 +64,7 @@ class Server:
         self.slots: dict[str, EngineSlot] = {}
         self._slots_lock = threading.Lock()
         self.batcher = Batcher(config.max_batch, config.max_wait, self._count)
+        self.budget = limits.RequestBudget(config.max_held)
         self._stop = threading.Event()
         self._busy = 0
         self._busy_lock = threading.Lock()
@@ -177,32 +179,40 @@ class Server:
             if uid != os.getuid():
                 _send(conn, messages.error("this server answers only its own user"))
                 return
-            buffer = bytearray()
-            while not self._stop.is_set():
-                try:
-                    line = protocol.read_line(conn, self.config.max_request, buffer)
-                except messages.ProtocolError as e:  # oversized or cut short: answer, then hang up
-                    self._count("errors")
-                    log.warning("bad request: %s", e)
-                    _send(conn, messages.error(str(e)))
-                    return
-                except OSError:
-                    return
-                if line is None:
-                    return
+            metered = limits.MeteredConnection(conn, self.budget)
+            try:
+                self._serve_requests(conn, metered)
+            finally:
+                metered.release(metered.held)
+
+    def _serve_requests(self, conn: socket.socket, metered: limits.MeteredConnection) -> None:
+        buffer = bytearray()
+        while not self._stop.is_set():
+            try:
+                line = protocol.read_line(metered, self.config.max_request, buffer)
+            except (messages.ProtocolError, limits.ServerBusy) as e:  # oversized, cut short, or too much held
+                self._count("errors")
+                log.warning("%s: %s", "bad request" if isinstance(e, messages.ProtocolError) else "refused", e)
+                _send(conn, messages.error(str(e)))  # answer, then hang up
+                return
+            except OSError:
+                return
+            if line is None:
+                return
+            with self._busy_lock:
+                self._busy += 1
+                self._last_activity = time.monotonic()
+            try:
+                reply = self._answer(line)
+            finally:
+                metered.release(len(line) + 1)  # answered: its bytes are no longer held
                 with self._busy_lock:
-                    self._busy += 1
+                    self._busy -= 1
                     self._last_activity = time.monotonic()
-                try:
-                    reply = self._answer(line)
-                finally:
-                    with self._busy_lock:
-                        self._busy -= 1
-                        self._last_activity = time.monotonic()
-                if not _send(conn, reply):
-                    return
-                if reply["reply"] == "stop":
-                    self.stop()
+            if not _send(conn, reply):
+                return
+            if reply["reply"] == "stop":
+                self.stop()
 
     def _answer(self, line: bytes) -> dict:
         self._count("requests")
