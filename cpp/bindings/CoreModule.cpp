@@ -102,12 +102,21 @@ public:
   static std::unique_ptr<IRModule> fromFile(const std::string &Path,
                                             bool Verify) {
     nb::gil_scoped_release NoGIL;
-    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
-        llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                    /*RequiresNullTerminator=*/false);
-    if (!Buffer)
-      throw FileFailure{Buffer.getError().value(), Path,
-                        Buffer.getError().message()};
+    llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> Buffer =
+        passlm::readModuleFile(Path);
+    if (!Buffer) {
+      int Errno = EIO;
+      std::string Message;
+      llvm::handleAllErrors(Buffer.takeError(),
+                            [&](const llvm::ErrorInfoBase &E) {
+                              Errno = E.convertToErrorCode().value();
+                              Message = E.message();
+                            });
+      // OSError names the file itself.
+      llvm::StringRef Why(Message);
+      Why.consume_front(Path + ": ");
+      throw FileFailure{Errno, Path, Why.str()};
+    }
     return parse((*Buffer)->getMemBufferRef(), Verify);
   }
 
@@ -320,7 +329,8 @@ NB_MODULE(_core, m) {
                   "verify"_a = true,
                   "Parse textual IR (.ll) or bitcode (.bc) from a file. "
                   "Raises IRParseError (file, line, column, message), "
-                  "VerifierError, or OSError.")
+                  "VerifierError, or OSError (also for what is not a regular "
+                  "file, and for a file over MAX_MODULE_FILE_BYTES).")
       .def_static(
           "from_string",
           [](nb::bytes Data, const std::string &Name, bool Verify) {
@@ -352,11 +362,31 @@ NB_MODULE(_core, m) {
       .def("object_size", &IRModule::objectSize,
            "Berkeley text + data of the object clang -Oz's backend makes "
            "of this module, compiled in memory. The module is unchanged.")
-      .def("evaluate", &IRModule::evaluate, "pipeline"_a, "memo"_a = true,
-           "(instruction_count, object_size) after pipeline, on a copy: "
-           "the module is unchanged. An empty pipeline evaluates as is. "
-           "With memo, codegen is skipped when the optimized IR is "
-           "identical to one measured before (same object, by construction).")
+      .def(
+          "evaluate",
+          [](IRModule &Self, const std::string &Pipeline, bool Memo,
+             bool Isolated, std::optional<double> Timeout) {
+            if (!Isolated)
+              return Self.evaluate(Pipeline, Memo);
+            // A child process evaluates: LLVM may abort on a pipeline that
+            // parses (report_fatal_error), which nothing in-process survives.
+            nb::object Evaluate =
+                nb::module_::import_("passlm.pipelines.isolated")
+                    .attr("evaluate_isolated");
+            return nb::cast<std::pair<uint64_t, uint64_t>>(
+                Evaluate(Self.bitcode(), Pipeline, Timeout));
+          },
+          "pipeline"_a, "memo"_a = true, nb::kw_only(), "isolated"_a = false,
+          "timeout"_a = nb::none(),
+          "(instruction_count, object_size) after pipeline, on a copy: "
+          "the module is unchanged. An empty pipeline evaluates as is. "
+          "With memo, codegen is skipped when the optimized IR is "
+          "identical to one measured before (same object, by construction). "
+          "With isolated, the evaluation runs in a child process (the memo "
+          "is not used): an LLVM abort raises PipelineCrash with LLVM's "
+          "message instead of ending this process, and so does a child "
+          "still running after timeout seconds (None: no limit). Other "
+          "errors are raised as in-process.")
       .def_prop_ro("memo_stats", &IRModule::memoStats,
                    "(hits, misses) of the object-size memo.")
       .def_prop_ro("hash", &IRModule::hash,
@@ -390,4 +420,5 @@ NB_MODULE(_core, m) {
   m.def("load_pass_plugin", &loadPassPlugin, "path"_a,
         "Load an LLVM pass plugin; later pipelines may name its passes.");
   m.attr("LLVM_VERSION") = LLVM_VERSION_STRING;
+  m.attr("MAX_MODULE_FILE_BYTES") = passlm::MaxModuleFileBytes;
 }

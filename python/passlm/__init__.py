@@ -10,6 +10,7 @@ from .errors import (
     CompileError,
     IRParseError,
     PassLMError,
+    PipelineCrash,
     PipelineError,
     VerifierError,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "CompileError",
     "IRParseError",
     "PassLMError",
+    "PipelineCrash",
     "PipelineError",
     "VerifierError",
 ]

@@ -100,13 +100,15 @@ def cmd_plugin_path(args: argparse.Namespace) -> int:
 
 
 def _size_rows(path: str, pipelines: Sequence[Tuple[str, str]]) -> List[dict]:
-    """Evaluate one file under each (label, pipeline); the work of one thread."""
+    """Evaluate one file under each (label, pipeline); the work of one thread.
+    A pipeline of the user's runs in a child process: one that aborts LLVM
+    is that file's error (PipelineCrash), not the end of the command."""
     from passlm.compile import load_module
 
     module = load_module(path)
     rows = []
     for label, pipeline in pipelines:
-        instructions, object_size = module.evaluate(pipeline)
+        instructions, object_size = module.evaluate(pipeline, isolated=pipeline not in ("", OZ))
         rows.append(
             {
                 "file": path,
@@ -170,7 +172,8 @@ def cmd_size(args: argparse.Namespace) -> int:
             try:
                 results.append(future.result())
             except USER_ERRORS as e:
-                command.error(command.describe(e))
+                crashed = isinstance(e, passlm.PipelineCrash)  # says which pipeline, not which file
+                command.error(f"{path}: {e}" if crashed else command.describe(e))
                 failures += 1
                 results.append(None)
 

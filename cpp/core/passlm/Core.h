@@ -57,6 +57,21 @@ std::unique_ptr<llvm::Module> parseModule(llvm::MemoryBufferRef Buffer,
                                           llvm::LLVMContext &Ctx,
                                           ParseDiagnostic &Diag);
 
+/// The largest module file readModuleFile accepts (512 MiB): far above any
+/// real module, well below what would exhaust memory.
+inline constexpr uint64_t MaxModuleFileBytes = uint64_t(512) << 20;
+
+/// The bytes of a module file (textual IR or bitcode), for parseModule.
+/// Refuses what is not a regular file (a device such as /dev/zero, even
+/// through a symlink, would be read until memory runs out; a FIFO would
+/// block) and files over MaxModuleFileBytes: checked by name before opening,
+/// then again on the open descriptor (what is read is what was checked).
+/// Every error names
+/// the file and carries an errno-style code (EISDIR, EINVAL, EFBIG, or the
+/// system's).
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readModuleFile(llvm::StringRef Path);
+
 /// Textual IR, as opt -S prints it.
 std::string printModule(const llvm::Module &M);
 
