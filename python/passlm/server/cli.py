@@ -26,6 +26,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", metavar="SPEC", action="append", default=[],
                         help="engine to load at start (repeatable; default model:default); "
                              "requests may name any engine, loaded on first use")
+    parser.add_argument("--allow-engine", metavar="SPEC", action="append", default=[],
+                        help="an engine that runs code (python:FILE:FUNC) that requests may name, loaded on first "
+                             "use (repeatable); --engine allows its spec too. Requests may name no other such engine")
     parser.add_argument("--lazy", action="store_true",
                         help="load no engine before a request needs it (a rebuild the cache answers loads none)")
     parser.add_argument("--max-batch", type=int, default=0, metavar="N",
@@ -79,7 +82,8 @@ def _config(args):
         cache=None if cache == "off" else os.path.abspath(cache), max_batch=args.max_batch,
         max_wait=args.max_wait_ms / 1e3, idle_timeout=args.idle_timeout,
         max_request=int(args.max_request_mb * (1 << 20)), max_held=int(args.max_held_mb * (1 << 20)),
-        preload=() if args.lazy else tuple(args.engine or ["model:default"]))
+        preload=() if args.lazy else tuple(args.engine or ["model:default"]),
+        trusted=tuple(args.engine + args.allow_engine))
 
 
 def cmd_serve(args) -> int:

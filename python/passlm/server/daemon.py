@@ -29,7 +29,7 @@ from .. import messages
 from ..defaults import DEFAULT_ENGINE
 from . import files, limits, protocol
 from .cache import ServerCache
-from .engines import EngineSlot, verdict_key
+from .engines import CODE_KINDS, EngineSlot, verdict_key
 from .inference import Batcher
 
 log = logging.getLogger("passlm.server")
@@ -55,6 +55,7 @@ class ServerConfig:
     max_request: int = protocol.DEFAULT_MAX_REQUEST
     max_held: int = limits.DEFAULT_MAX_HELD  # request bytes held across all connections
     preload: tuple = ()           # engine specs to load at start
+    trusted: tuple = ()           # specs named at start: the only ones of engines.CODE_KINDS a request may name
 
 
 class Server:
@@ -65,6 +66,9 @@ class Server:
         self._slots_lock = threading.Lock()
         self.batcher = Batcher(config.max_batch, config.max_wait, self._count)
         self.budget = limits.RequestBudget(config.max_held)
+        from ..engine.identity import resolve_engine_spec
+
+        self._trusted = {resolve_engine_spec(spec) for spec in config.trusted}  # a file named as any path to it
         self._stop = threading.Event()
         self._busy = 0
         self._busy_lock = threading.Lock()
@@ -243,10 +247,19 @@ class Server:
 
     def _slot(self, spec: str) -> EngineSlot:
         """The slot of a spec, made at once (it hashes and loads nothing: the global lock stays short)."""
+        if spec.partition(":")[0] in CODE_KINDS and not self._trusts(spec):
+            raise PermissionError(f"engine '{spec}' runs code: this server runs it only if started with it "
+                                  "(passlm serve --engine SPEC, or --allow-engine SPEC)")
         with self._slots_lock:
             if spec not in self.slots:
                 self.slots[spec] = EngineSlot(spec)
             return self.slots[spec]
+
+    def _trusts(self, spec: str) -> bool:
+        """Whether the server was started with this spec (its file named by any path)."""
+        from ..engine.identity import resolve_engine_spec
+
+        return spec in self._trusted or resolve_engine_spec(spec) in self._trusted
 
     def _predict(self, request: dict) -> dict:
         spec, k, ir, module = request["engine"] or DEFAULT_ENGINE, request["k"], request["ir"], request["module"]

@@ -6,6 +6,14 @@ import threading
 from typing import Optional
 
 
+#: Engine kinds whose spec runs code it names (``python:FILE:FUNC``). A request
+#: may name one only if the server was started with it (``--engine`` or
+#: ``--allow-engine``): a same-user client must not make the server run a
+#: file of its choosing. ``model:`` and ``llm-compiler:`` load safetensors
+#: only, with remote code off; they run no code of the model's folder.
+CODE_KINDS = ("python",)
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
