@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from serving import serve
+from passlm import messages
+from passlm.server import client
+from serving import Running, serve
 
 ENGINE = ("--engine", "fixed:default<Oz>", "--cache", "off")
 OTHER_USER = 65534
@@ -114,3 +116,18 @@ def test_a_log_named_elsewhere_is_checked_too(shared):
     result = serve(private / "x.sock", "--background", *ENGINE, "--log", str(folder / "elsewhere.log"), check=False)
     assert_refused(result, "symbolic link")
     assert not (victims / "precious").exists() and not (private / "x.sock").exists()
+
+
+def test_a_cache_in_a_folder_others_may_write_is_not_used(shared, short_dir):
+    """SQLite follows links for the cache and its -wal and -shm: a server answers uncached instead."""
+    folder, victims = shared
+    os.symlink(victims / "precious", folder / "cache.sqlite3-wal")
+    server = Running(short_dir, "fixed:default<Oz>", "--cache", str(folder / "cache.sqlite3"))
+    try:
+        message = messages.predict("fixed:default<Oz>", 1, "ir", messages.module_facts("m", "h"))
+        assert client.call(str(server.socket), message, 20.0)["cached"] is False
+        assert "others may write to this folder (owner" in server.log.read_text()
+        assert server.status()["cache"] is None
+    finally:
+        server.stop()
+    assert not (victims / "precious").exists() and not (folder / "cache.sqlite3").exists()

@@ -57,8 +57,11 @@ class PredictionCache:
     many handler threads, and SQLite serializes writers anyway)."""
 
     def __init__(self, path: str | Path):
+        from .files import check_folder
+
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        check_folder(str(self.path.parent), sticky_ok=False)  # never in a folder others write: SQLite follows links
         self._lock = threading.Lock()
         # Two servers starting at once (make -j2 auto-starts from both compilers;
         # one then finds the socket lock taken and exits) both open the cache:

@@ -25,16 +25,21 @@ import stat
 from .protocol import UnsafePathError
 
 
-def check_folder(folder: str) -> None:
-    """Raise UnsafePathError if others may write to ``folder`` and it is not sticky."""
+def check_folder(folder: str, sticky_ok: bool = True) -> None:
+    """Raise UnsafePathError if others may write to ``folder`` (and, if ``sticky_ok``, it is not sticky).
+
+    The cache's folder is checked with ``sticky_ok=False``: SQLite creates
+    its ``-wal`` and ``-shm`` files beside the cache following links, so it
+    must be a folder no one else writes to.
+    """
     info = os.stat(folder)
     if not stat.S_ISDIR(info.st_mode):
         raise NotADirectoryError(errno.ENOTDIR, "not a folder", folder)
     others_write = info.st_uid not in (os.getuid(), 0) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    if others_write and not info.st_mode & stat.S_ISVTX:
-        raise UnsafePathError(f"{folder}: others may write to this folder and it is not sticky (owner "
-                              f"{info.st_uid}, mode {stat.S_IMODE(info.st_mode):o}); refusing to put the server's "
-                              "files in it")
+    if others_write and not (sticky_ok and info.st_mode & stat.S_ISVTX):
+        raise UnsafePathError(f"{folder}: others may write to this folder{' and it is not sticky' if sticky_ok else ''}"
+                              f" (owner {info.st_uid}, mode {stat.S_IMODE(info.st_mode):o}); refusing to put the "
+                              "server's files in it")
 
 
 def open_private(path: str, flags: int) -> int:
