@@ -192,17 +192,27 @@ def _stop(path: str) -> int:
     from . import client
 
     try:
+        pid = client.call(path, {"op": "status"}, 5.0)["pid"]
         client.call(path, {"op": "stop"}, 5.0)
     except (OSError, client.ServerUnavailable):
         print(f"passlm: no server was running on {path}")
         return 0
-    deadline = time.monotonic() + 10.0
-    while os.path.lexists(path) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 10.0  # its socket removed, and its process gone (it ends just after)
+    while (os.path.lexists(path) or _running(pid)) and time.monotonic() < deadline:
         time.sleep(0.02)
-    if os.path.lexists(path):
+    if os.path.lexists(path) or _running(pid):
         raise client.ServerUnavailable(f"the server on {path} did not stop within 10 s")
     print(f"passlm: stopped the server on {path}")
     return 0
+
+
+def _running(pid: int) -> bool:
+    """Whether a process runs (a zombie, waiting for its parent to reap it, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def cmd_cache(args) -> int:
