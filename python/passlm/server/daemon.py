@@ -10,7 +10,14 @@ carries (the plugin's), never a hash of their own.
 Only one server runs per socket: it holds an exclusive lock on
 ``SOCKET.lock`` for its whole life. A socket file found at start while the
 lock is free is stale (a server that was killed) and is replaced; one whose
-lock is held belongs to a live server, and the new one exits.
+lock is held belongs to a live server, and the new one exits. The lock and
+the log are never opened through a link (``files``).
+
+What a client can make it do is bounded: request bytes per request and
+across connections (``limits``); engines that run code only if the server
+was started with them (``engines.CODE_KINDS``); the cache off, not the
+server, when SQLite fails (``cache.ServerCache``). It ends only when asked
+(``stop``, SIGTERM, SIGINT, SIGHUP) or idle: a failed accept is retried.
 """
 from __future__ import annotations
 
@@ -27,6 +34,7 @@ from typing import Optional
 
 from .. import messages
 from ..defaults import DEFAULT_ENGINE
+from ..engine.identity import resolve_engine_spec
 from . import files, limits, protocol
 from .cache import ServerCache
 from .engines import CODE_KINDS, EngineSlot, verdict_key
@@ -66,8 +74,6 @@ class Server:
         self._slots_lock = threading.Lock()
         self.batcher = Batcher(config.max_batch, config.max_wait, self._count)
         self.budget = limits.RequestBudget(config.max_held)
-        from ..engine.identity import resolve_engine_spec
-
         self._trusted = {resolve_engine_spec(spec) for spec in config.trusted}  # a file named as any path to it
         self._stop = threading.Event()
         self._busy = 0
@@ -112,7 +118,7 @@ class Server:
             threading.Thread(target=self._preload, args=(spec,), daemon=True).start()
         self.batcher.start()
         log.info("serving on %s (pid %d; cache %s; batch <= %s within %.0f ms; idle timeout %s)",
-                 self.config.socket, os.getpid(), self.config.cache or "off", self.config.max_batch or "auto",
+                 self.config.socket, os.getpid(), self.config.cache if self.cache and self.cache.on else "off", self.config.max_batch or "auto",
                  self.config.max_wait * 1e3, f"{self.config.idle_timeout:g} s" if self.config.idle_timeout else "none")
         failures = 0  # accepts failed in a row
         while not self._stop.is_set():
@@ -257,8 +263,6 @@ class Server:
 
     def _trusts(self, spec: str) -> bool:
         """Whether the server was started with this spec (its file named by any path)."""
-        from ..engine.identity import resolve_engine_spec
-
         return spec in self._trusted or resolve_engine_spec(spec) in self._trusted
 
     def _predict(self, request: dict) -> dict:
