@@ -11,6 +11,7 @@
 
 #include "ForkGate.h"
 #include "Messages.h"
+#include "PythonLocation.h"
 #include "passlm_bridge.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -79,10 +80,15 @@ bool pythonAlreadyRunning() {
 
 Bridge loadBridge(const Options &O) {
   Bridge B;
-  std::string Executable = O.Python.empty() ? PASSLM_DEFAULT_PYTHON : O.Python;
+  PythonLocation Found = O.Python.empty() ? installedPython() : PythonLocation{O.Python};
+  std::string Executable = Found.Executable;
   if (!pythonAlreadyRunning()) {
+    if (!Found.Error.empty()) {
+      B.Error = "cannot find the Python passlm was installed with: " + Found.Error;
+      return B;
+    }
     std::string LibPython =
-        O.Python.empty() ? PASSLM_DEFAULT_LIBPYTHON : libpythonOf(O.Python);
+        Found.LibPython.empty() ? libpythonOf(Executable) : Found.LibPython;
     if (LibPython.empty()) {
       B.Error = "cannot find the shared libpython of " + Executable;
       return B;
