@@ -1,6 +1,8 @@
 """Where passlm's installed pieces and the LLVM tools are."""
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -14,11 +16,20 @@ def package_lib_dir() -> Path:
     """The folder holding the compiled parts (_core, the plugin, the bridge).
 
     In an editable install the Python sources stay in the checkout while the
-    compiled parts live in site-packages, so ask the extension, not __file__.
+    compiled parts live in site-packages, so ask where the extension is, not
+    __file__ (found without loading it: no libLLVM for a path).
     """
-    from . import _core
+    spec = importlib.util.find_spec("passlm._core")
+    if spec is None or not spec.origin:
+        raise ImportError("passlm's compiled core (passlm._core) is not installed")
+    return Path(spec.origin).resolve().parent
 
-    return Path(_core.__file__).resolve().parent
+
+def install_id() -> str:
+    """This installation, as 12 hex digits: the start of the SHA-256 of the real
+    path of its compiled parts' folder (what the plugin computes from its own
+    location, cpp/plugin/PythonLocation.h's pluginDirectory)."""
+    return hashlib.sha256(str(package_lib_dir()).encode()).hexdigest()[:12]
 
 
 def plugin_path() -> Path:
@@ -29,6 +40,11 @@ def plugin_path() -> Path:
 def examples_dir() -> Path:
     """The example programs installed with the package (NAME.c and NAME.expected)."""
     return package_lib_dir() / "examples"
+
+
+def screening_dir() -> Path:
+    """The screening programs installed with the package (a checkout's screening/programs)."""
+    return package_lib_dir() / "screening"
 
 
 def llvm_tool(name: str) -> str:

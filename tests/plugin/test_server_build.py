@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from passlm.server import protocol
 from support import EXAMPLES, run
 
 
@@ -24,7 +25,7 @@ def test_cmake_build_through_the_server_then_rebuild_from_the_cache(tools, plugi
         env = {"XDG_RUNTIME_DIR": runtime, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PASSLM_PRINT": "1"}
         run([cmake, "-S", project, "-B", build, f"-DCMAKE_C_COMPILER={tools['clang']}",
              f"-DCMAKE_C_FLAGS=-Oz -fpass-plugin={plugin}"])
-        socket_path = Path(runtime) / "passlm" / "server.sock"
+        socket_path = Path(runtime) / "passlm" / protocol.socket_name()
 
         def status() -> dict:
             return json.loads(run([passlm_exe, "serve", "--status", "--json"], env).stdout)["counters"]

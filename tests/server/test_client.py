@@ -15,6 +15,7 @@ import time
 import pytest
 
 from passlm import bridge, messages
+from passlm.server import protocol
 from serving import Running, serve, wait_gone
 
 
@@ -40,7 +41,7 @@ def test_auto_starts_a_detached_server(short_dir, monkeypatch, tiny_model_dir, e
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(short_dir))
     monkeypatch.setenv("XDG_CACHE_HOME", str(short_dir / "cache"))
     monkeypatch.delenv("PASSLM_SERVER", raising=False)
-    socket_path = short_dir / "passlm" / "server.sock"
+    socket_path = short_dir / "passlm" / protocol.socket_name()
     assert not socket_path.exists()
     assert pipelines(bridge.handle(request(f"model:{tiny_model_dir}", example_irs["sort"]))) == expected
     assert socket_path.exists()
@@ -110,10 +111,10 @@ def test_killed_server_falls_back_in_process(short_dir, monkeypatch, capsys, tin
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(short_dir))
     monkeypatch.delenv("PASSLM_SERVER")
     os.makedirs(short_dir / "passlm", mode=0o700)
-    os.rename(server.socket, short_dir / "passlm" / "server.sock")
+    os.rename(server.socket, short_dir / "passlm" / protocol.socket_name())
     assert pipelines(bridge.handle(request(f"model:{tiny_model_dir}", example_irs["sort"]))) == expected
     assert capsys.readouterr().err == ""
-    serve(short_dir / "passlm" / "server.sock", "--stop")
+    serve(short_dir / "passlm" / protocol.socket_name(), "--stop")
 
 
 def test_client_imports_nothing_heavy(tiny_server, tiny_model_dir, example_irs):

@@ -6,7 +6,8 @@ import socket
 
 import pytest
 
-from passlm import messages
+import passlm
+from passlm import messages, paths
 from passlm.server import protocol
 
 
@@ -41,7 +42,8 @@ def test_read_line_stops_at_the_limit():
 
 def test_runtime_folder_is_private(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
-    assert protocol.default_socket() == str(tmp_path / "passlm" / "server.sock")
+    assert protocol.default_socket() == str(tmp_path / "passlm" / protocol.socket_name())
+    assert protocol.socket_name() == f"server-{passlm.__version__}-{paths.install_id()}.sock"
     protocol.ensure_private_dir(protocol.runtime_dir())
     assert (tmp_path / "passlm").stat().st_mode & 0o777 == 0o700
     os.chmod(tmp_path / "passlm", 0o755)

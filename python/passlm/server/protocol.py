@@ -1,7 +1,8 @@
 """Where the server and its clients meet: the socket, its private folder, its lines.
 
 The socket lives in a private folder of the user's runtime directory
-(``$XDG_RUNTIME_DIR/passlm/server.sock``, else ``/tmp/passlm-UID/``), mode
+(``$XDG_RUNTIME_DIR/passlm/server-VERSION-INSTALL.sock``, else in
+``/tmp/passlm-UID/``; one per install: ``default_socket``), mode
 0700 for the folder and 0600 for the socket. A folder or socket that belongs
 to another user, or that others may write to, is refused, not used.
 
@@ -19,7 +20,7 @@ import stat
 from ..messages import ProtocolError
 
 DEFAULT_MAX_REQUEST = 64 << 20  # bytes in one request line: IR of a large module fits
-SOCKET_NAME = "server.sock"
+SOCKET_NAME = "server-{version}-{install}.sock"  # paths.install_id(): one server per install
 LOG_NAME = "server.log"
 LOCK_NAME = "server.lock"
 MAX_SOCKET_PATH = 107  # sun_path is 108 bytes with the final NUL
@@ -41,8 +42,18 @@ def runtime_dir() -> str:
     return os.path.join("/tmp", f"passlm-{os.getuid()}")
 
 
+def socket_name() -> str:
+    """This install's socket, one server per install (version and folder), so
+    that a build never gets answers from another install's engine. The
+    plugin's own client names it the same (cpp/plugin/ServerClient.cpp,
+    PythonLocation.cpp's installId)."""
+    from .. import __version__, paths
+
+    return SOCKET_NAME.format(version=__version__, install=paths.install_id())
+
+
 def default_socket() -> str:
-    return os.path.join(runtime_dir(), SOCKET_NAME)
+    return os.path.join(runtime_dir(), socket_name())
 
 
 def ensure_private_dir(path: str) -> None:
