@@ -41,7 +41,7 @@ PIP=("$VENV/bin/python" -m pip install -q --disable-pip-version-check)
 "${PIP[@]}" torch==2.13.0
 "${PIP[@]}" scikit-build-core nanobind pytest numpy
 # Built in place (build/ keeps the C++ objects, so a rerun rebuilds little).
-"${PIP[@]}" --no-build-isolation -e '.[test,ray,gym]'
+"${PIP[@]}" --no-build-isolation -e '.[model,plots,test,ray,gym]'
 
 case "$JOB" in
   demo) exec "$VENV/bin/passlm" demo ;;

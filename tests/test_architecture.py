@@ -61,7 +61,14 @@ def modules() -> dict[str, Path]:
 def imports(name: str, path: Path) -> set[str]:
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     targets = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    tree = ast.parse(path.read_text())
+    # The package root's imports under TYPE_CHECKING only give its lazily
+    # loaded entry points (load_module, make_engine...) their types: never run.
+    typing_only = {id(n) for top in tree.body if name == "passlm" and isinstance(top, ast.If)
+                   and ast.unparse(top.test) == "TYPE_CHECKING" for n in ast.walk(top)}
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - (node.level - 1)]

@@ -348,6 +348,11 @@ NB_MODULE(_core, m) {
           "Parse textual IR held in a string.")
       .def("to_text", &IRModule::text, "Textual IR, as opt -S prints it.")
       .def("__str__", &IRModule::text)
+      .def("__repr__",
+           [](IRModule &M) {
+             return "<passlm.Module '" + M.name() + "' (" +
+                    std::to_string(M.instructionCount()) + " instructions)>";
+           })
       .def("to_bitcode", &IRModule::bitcode, "Bitcode bytes.")
       .def("clone", &IRModule::clone,
            "An independent copy (its own context).")

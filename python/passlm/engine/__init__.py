@@ -22,12 +22,26 @@ best first. An engine spec string picks one (``PASSLM_ENGINE``, ``--engine``):
     the k pipelines that together cover a training corpus best (greedy set
     cover over the label store): the no-model baseline.
 
-Engines import nothing heavy until built; this module imports no torch.
+Another package adds an engine kind through the entry-point group
+``passlm.engines``: the entry point's name is the kind, its object a callable
+taking the spec's argument (the text after ``kind:``) and returning an engine,
+e.g. in its pyproject.toml::
+
+    [project.entry-points."passlm.engines"]
+    mykind = "mypackage.engine:MyEngine.from_spec"
+
+The built-in kinds win over a registered one of the same name.
+
+Engines import nothing heavy until built; this module imports no torch. The
+model engines need the ``[model]`` extra (torch, transformers): without it,
+asking for one raises MissingExtraError, which names it.
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from dataclasses import dataclass
-from typing import Optional, Protocol
+from typing import Callable, Optional, Protocol
 
 from ..defaults import DEFAULT_ENGINE  # noqa: F401  (re-exported)
 
@@ -66,6 +80,18 @@ class EngineSpecError(ValueError):
     """An engine spec that names no engine, or names one wrongly."""
 
 
+class MissingExtraError(EngineSpecError):
+    """An engine whose packages are not installed: names the extra that has them."""
+
+
+#: The extras of passlm's pyproject.toml that engine kinds need, with the modules they install.
+EXTRAS = {"model": ("torch", "transformers", "tokenizers", "safetensors")}
+#: kind -> the extra it needs.
+NEEDS_EXTRA = {"model": "model", "llm-compiler": "model"}
+
+#: The group other packages register engine kinds in (see above).
+ENTRY_POINT_GROUP = "passlm.engines"
+
 # kind -> (module, class, constructor taking the spec's argument); imported only when used.
 _ENGINES = {
     "fixed": (".fixed", "FixedEngine", "from_spec"),
@@ -78,13 +104,34 @@ _ENGINES = {
 }
 
 
-def make_engine(spec: str) -> Engine:
-    import importlib
+def registered_engines() -> dict:
+    """The engine kinds other packages register: kind -> entry point (not loaded)."""
+    from importlib.metadata import entry_points
 
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name not in _ENGINES}
+
+
+def _constructor(kind: str, spec: str) -> Callable[[str], Engine]:
+    if kind in _ENGINES:
+        module, cls, constructor = _ENGINES[kind]
+        return getattr(getattr(importlib.import_module(module, __package__), cls), constructor)
+    registered = registered_engines()
+    if kind not in registered:
+        known = ", ".join([*_ENGINES, *sorted(registered)])
+        raise EngineSpecError(f"unknown engine '{kind}' in spec '{spec}' (known: {known})")
+    return registered[kind].load()
+
+
+def make_engine(spec: str) -> Engine:
+    """The engine SPEC names (``kind:argument``), built."""
     kind, sep, argument = spec.partition(":")
     if not sep:
         raise EngineSpecError(f"engine spec '{spec}' has no ':' (e.g. model:default, fixed:default<Oz>)")
-    if kind not in _ENGINES:
-        raise EngineSpecError(f"unknown engine '{kind}' in spec '{spec}' (known: {', '.join(_ENGINES)})")
-    module, cls, constructor = _ENGINES[kind]
-    return getattr(getattr(importlib.import_module(module, __package__), cls), constructor)(argument)
+    extra = NEEDS_EXTRA.get(kind)
+    missing = [m for m in (EXTRAS[extra] if extra else ()) if importlib.util.find_spec(m) is None]
+    if missing:
+        raise MissingExtraError(
+            f"engine '{kind}' needs the [{extra}] extra (no module named '{missing[0]}'): "
+            f"pip install 'passlm[{extra}]' (CPU torch first: pip install torch "
+            "--index-url https://download.pytorch.org/whl/cpu)")
+    return _constructor(kind, spec)(argument)

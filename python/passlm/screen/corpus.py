@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
+from .. import paths
 from .results import ScreenError
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 REPO = Path(__file__).resolve().parents[3]
-#: The folders of the default corpus: NAME.c + NAME.expected (+ NAME.status).
-CORPUS_DIRS = (REPO / "examples", REPO / "screening" / "programs")
+#: The folders of the default corpus: NAME.c + NAME.expected (+ NAME.status);
+#: the checkout's when passlm runs from one, else the copies installed with it.
+CORPUS_DIRS = ((REPO / "examples", REPO / "screening" / "programs") if (REPO / "screening" / "programs").is_dir()
+               else (paths.examples_dir(), paths.screening_dir()))
 
 
 def sha(data: Union[bytes, str]) -> str:
