@@ -52,6 +52,12 @@ def test_a_model_engine_without_torch_names_the_extra():
     assert "pip install 'passlm[model]'" in result.stderr
 
 
+def test_a_plot_without_the_plots_extra_names_it(tmp_path):
+    result = python_in({}, "import sys; sys.modules['matplotlib'] = None\n"
+                           f"from passlm.tune.report import plot_curve\nplot_curve([0.1], {str(tmp_path / 'c.png')!r})")
+    assert "UserError: --plot needs matplotlib: pip install 'passlm[plots]'" in result.stderr, result.stderr
+
+
 def test_an_engine_registered_by_entry_point(tmp_path):
     write_tree(tmp_path, {"tiny_engine.py": TINY_ENGINE,
                           "tiny_engine-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: tiny-engine\nVersion: 1.0\n",

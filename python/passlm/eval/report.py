@@ -310,7 +310,7 @@ def write_report(doc: dict, directory: str | Path, json_path: Optional[str] = No
     except ImportError:
         from .suite import EvalError
 
-        raise EvalError("--report needs matplotlib (pip install matplotlib)") from None
+        raise EvalError("--report needs matplotlib: pip install 'passlm[plots]'") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

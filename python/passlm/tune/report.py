@@ -97,7 +97,12 @@ def best_so_far_curve(store: Store, modules: Sequence[str], objective: str = "si
 
 
 def plot_curve(curve: Sequence[float], path: str, title: str = "autotuner: best so far") -> None:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        from ..command import UserError
+
+        raise UserError("--plot needs matplotlib: pip install 'passlm[plots]'") from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
