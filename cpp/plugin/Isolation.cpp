@@ -4,14 +4,22 @@
 #include "ForkGate.h"
 #include "passlm/Core.h"
 
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/IR/Constants.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/SHA256.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <optional>
 #include <poll.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,13 +47,66 @@ void childFatalError(void *, const char *Reason, bool) {
   _exit(70);
 }
 
+/// The line a measuring child writes before its codegen, then its
+/// fingerprint (hex) and instruction count.
+constexpr char FingerprintMark[] = "passlm-trial-fingerprint ";
+
+std::string hex(StringRef Bytes) {
+  static const char Digits[] = "0123456789abcdef";
+  std::string Out;
+  for (unsigned char C : Bytes) {
+    Out += Digits[C >> 4];
+    Out += Digits[C & 15];
+  }
+  return Out;
+}
+
+std::string sha256Hex(StringRef Bytes) {
+  std::array<uint8_t, 32> Digest = SHA256::hash(
+      ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(Bytes.data()), Bytes.size()));
+  return hex(StringRef(reinterpret_cast<const char *>(Digest.data()), Digest.size()));
+}
+
+/// All of a memfd's bytes ("" on any error).
+std::string readAll(int Fd) {
+  struct stat Info;
+  if (fstat(Fd, &Info) != 0 || Info.st_size <= 0)
+    return "";
+  std::string Bytes(size_t(Info.st_size), '\0');
+  size_t Done = 0;
+  while (Done < Bytes.size()) {
+    ssize_t N = pread(Fd, Bytes.data() + Done, Bytes.size() - Done, off_t(Done));
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0)
+      return "";
+    Done += size_t(N);
+  }
+  return Bytes;
+}
+
+std::string describe(Error E) {
+  std::string Text;
+  handleAllErrors(
+      std::move(E),
+      [&](const EvaluationError &EE) {
+        if (EE.stage() == EvaluationError::Stage::Verifier)
+          Text += "the result fails the verifier: ";
+        Text += EE.message();
+      },
+      [&](const ErrorInfoBase &EI) { Text += EI.message(); });
+  return Text;
+}
+
 [[noreturn]] void runChild(const Module &M, StringRef Pipeline,
-                           bool MeasureSize, int Fd) {
+                           bool MeasureSize, int Fd, int Control,
+                           int ModuleFd) {
   // The child must die quietly: default signal actions (no crash-recovery
   // longjmp back into the compiler's driver, no stack dumps), our own fatal
   // error handler, and everything it prints goes to the parent's pipe.
   for (int Signal : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP})
     std::signal(Signal, SIG_DFL);
+  std::signal(SIGPIPE, SIG_DFL); // a parent gone: die, do not spin
   dup2(Fd, 2);
   remove_fatal_error_handler();
   install_fatal_error_handler(childFatalError, nullptr);
@@ -53,24 +114,43 @@ void childFatalError(void *, const char *Reason, bool) {
 
   // fork gave the child its own copy of the parent's memory: work on M
   // itself (a CloneModule would lose use-list order and change results).
-  EvaluateOptions Options;
-  Options.MeasureSize = MeasureSize;
-  Expected<Evaluation> Result =
-      evaluate(const_cast<Module &>(M), Pipeline, Options);
+  // The pipeline first, measured apart: evaluate(M, P, size) is exactly
+  // evaluate(M, P, no size) then evaluate(M, "", size), since the second
+  // runs no pass and the verifier changes nothing.
+  Module &Mine = const_cast<Module &>(M);
+  EvaluateOptions CountOnly;
+  CountOnly.MeasureSize = false;
+  Expected<Evaluation> Result = evaluate(Mine, Pipeline, CountOnly);
   std::string Reply;
   if (!Result) {
-    Reply = "ERR ";
-    handleAllErrors(
-        Result.takeError(),
-        [&](const EvaluationError &E) {
-          if (E.stage() == EvaluationError::Stage::Verifier)
-            Reply += "the result fails the verifier: ";
-          Reply += E.message();
-        },
-        [&](const ErrorInfoBase &E) { Reply += E.message(); });
+    Reply = "ERR " + describe(Result.takeError());
+  } else if (!MeasureSize) {
+    Reply = "OK " + std::to_string(Result->Instructions) + " 0";
   } else {
-    Reply = "OK " + std::to_string(Result->Instructions) + " " +
-            std::to_string(Result->ObjectSize);
+    // The optimized module, for the parent to adopt if it wins; its hash is
+    // the fingerprint (bitcodeFingerprint's, from the same bytes).
+    std::string Bitcode = writeBitcode(Mine);
+    if (ModuleFd >= 0)
+      writeAll(ModuleFd, Bitcode);
+    writeAll(Fd, "\n" + std::string(FingerprintMark) + sha256Hex(Bitcode) +
+                     " " + std::to_string(Result->Instructions) + "\n");
+    char Word = 'm';
+    if (Control >= 0) {
+      ssize_t N;
+      while ((N = read(Control, &Word, 1)) < 0 && errno == EINTR) {
+      }
+      if (N != 1)
+        _exit(0); // the parent no longer wants the result
+    }
+    if (Word == 's') {
+      Reply = "OK " + std::to_string(Result->Instructions) + " reused";
+    } else {
+      EvaluateOptions Measure; // no pipeline: verify again, then codegen
+      Expected<Evaluation> Sized = evaluate(Mine, "", Measure);
+      Reply = Sized ? "OK " + std::to_string(Sized->Instructions) + " " +
+                          std::to_string(Sized->ObjectSize)
+                    : "ERR " + describe(Sized.takeError());
+    }
   }
   for (char &C : Reply)
     if (C == '\n')
@@ -85,48 +165,125 @@ std::string firstLine(StringRef Text) {
   return Line.str();
 }
 
+void closeFd(int &Fd) {
+  if (Fd >= 0)
+    close(Fd);
+  Fd = -1;
+}
+
+/// The fingerprint line of a child's output, once complete: (hex, rest).
+std::optional<StringRef> fingerprintLine(StringRef Output) {
+  size_t At = Output.find(std::string("\n") + FingerprintMark);
+  if (At == StringRef::npos)
+    return std::nullopt;
+  StringRef Rest = Output.substr(At + 1 + strlen(FingerprintMark));
+  size_t End = Rest.find('\n');
+  if (End == StringRef::npos)
+    return std::nullopt;
+  return Rest.take_front(End).split(' ').first;
+}
+
 } // namespace
 
-Trial tryInChild(const Module &M, StringRef Pipeline, bool MeasureSize,
-                 unsigned TimeoutMs) {
-  Trial Result;
-  int Fds[2];
-  if (pipe(Fds) != 0) {
-    Result.Error = std::string("pipe: ") + strerror(errno);
-    return Result;
+ChildTrial &ChildTrial::operator=(ChildTrial &&Other) noexcept {
+  if (this != &Other) {
+    abandon();
+    Pid = Other.Pid;
+    FromChild = Other.FromChild;
+    ToChild = Other.ToChild;
+    ModuleFd = Other.ModuleFd;
+    StartError = std::move(Other.StartError);
+    Other.Pid = -1;
+    Other.FromChild = Other.ToChild = Other.ModuleFd = -1;
   }
+  return *this;
+}
+
+ChildTrial ChildTrial::start(const Module &M, StringRef Pipeline,
+                             bool MeasureSize, bool AskBeforeCodegen,
+                             unsigned GateMs) {
+  ChildTrial T;
+  int Out[2], Ctl[2] = {-1, -1};
+  if (pipe(Out) != 0) {
+    T.StartError = std::string("pipe: ") + strerror(errno);
+    return T;
+  }
+  bool Asks = MeasureSize && AskBeforeCodegen;
+  // The parent's word goes through a socket pair, not a pipe: a send to a
+  // child that died must not raise SIGPIPE in the compiler (MSG_NOSIGNAL).
+  if (Asks && socketpair(AF_UNIX, SOCK_STREAM, 0, Ctl) != 0) {
+    T.StartError = std::string("pipe: ") + strerror(errno);
+    close(Out[0]);
+    close(Out[1]);
+    return T;
+  }
+  // Where a measuring child leaves its optimized module (no file on disk;
+  // without one, nothing can be adopted, and the trial is as good).
+  int ModuleFd = MeasureSize ? memfd_create("passlm-trial", MFD_CLOEXEC) : -1;
+  auto CloseAll = [&] {
+    for (int Fd : {Out[0], Out[1], Ctl[0], Ctl[1], ModuleFd})
+      if (Fd >= 0)
+        close(Fd);
+  };
   // Whatever the child needs that registers itself under process-wide locks
   // (the per-thread TargetMachine cache: a thread_local with a destructor)
   // is made here, in the parent, first.
   if (Expected<TargetMachine *> TM = targetMachineFor(M); !TM) {
-    close(Fds[0]);
-    close(Fds[1]);
-    Result.Error = toString(TM.takeError());
-    return Result;
+    CloseAll();
+    T.StartError = toString(TM.takeError());
+    return T;
   }
-  if (!ForkGate::instance().beginFork(TimeoutMs)) {
-    close(Fds[0]);
-    close(Fds[1]);
-    Result.Error = "Python stayed busy on another thread; not tried";
-    return Result;
+  if (!ForkGate::instance().beginFork(GateMs)) {
+    CloseAll();
+    T.StartError = "Python stayed busy on another thread; not tried";
+    return T;
   }
   fflush(nullptr); // or buffered output would be written twice
   pid_t Pid = fork();
   if (Pid != 0) // the child must not touch the gate's mutex: it may be copied locked
     ForkGate::instance().endFork();
   if (Pid < 0) {
-    close(Fds[0]);
-    close(Fds[1]);
-    Result.Error = std::string("fork: ") + strerror(errno);
-    return Result;
+    CloseAll();
+    T.StartError = std::string("fork: ") + strerror(errno);
+    return T;
   }
   if (Pid == 0) {
-    close(Fds[0]);
-    runChild(M, Pipeline, MeasureSize, Fds[1]);
+    close(Out[0]);
+    if (Ctl[1] >= 0)
+      close(Ctl[1]);
+    runChild(M, Pipeline, MeasureSize, Out[1], Ctl[0], ModuleFd);
   }
-  close(Fds[1]);
+  close(Out[1]);
+  if (Ctl[0] >= 0)
+    close(Ctl[0]);
+  T.Pid = Pid;
+  T.FromChild = Out[0];
+  T.ToChild = Ctl[1];
+  T.ModuleFd = ModuleFd;
+  return T;
+}
 
-  std::string Output;
+void ChildTrial::abandon() {
+  closeFd(FromChild);
+  closeFd(ToChild);
+  closeFd(ModuleFd);
+  if (Pid > 0) {
+    kill(Pid, SIGKILL);
+    int Status;
+    while (waitpid(Pid, &Status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  Pid = -1;
+}
+
+Trial ChildTrial::finish(unsigned TimeoutMs, MeasuredModules *Known) {
+  Trial Result;
+  if (Pid <= 0) {
+    Result.Error = StartError.empty() ? "not started" : StartError;
+    return Result;
+  }
+  std::string Output, Fingerprint;
+  bool Answered = ToChild < 0, Skipped = false;
   auto Deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(TimeoutMs);
   bool TimedOut = false;
@@ -138,26 +295,37 @@ Trial tryInChild(const Module &M, StringRef Pipeline, bool MeasureSize,
       TimedOut = true;
       break;
     }
-    pollfd P{Fds[0], POLLIN, 0};
+    pollfd P{FromChild, POLLIN, 0};
     int Ready = poll(&P, 1, int(Left));
     if (Ready < 0 && errno == EINTR)
       continue;
     if (Ready <= 0)
       continue; // re-check the deadline
     char Buffer[4096];
-    ssize_t N = read(Fds[0], Buffer, sizeof Buffer);
+    ssize_t N = read(FromChild, Buffer, sizeof Buffer);
     if (N < 0 && errno == EINTR)
       continue;
     if (N <= 0)
       break; // EOF: the child is gone or done
     Output.append(Buffer, size_t(N));
+    if (Fingerprint.empty())
+      if (std::optional<StringRef> Line = fingerprintLine(Output))
+        Fingerprint = Line->str();
+    if (!Answered && !Fingerprint.empty()) {
+      Skipped = Known && Known->SizeOf.count(Fingerprint);
+      char Word = Skipped ? 's' : 'm';
+      (void)!send(ToChild, &Word, 1, MSG_NOSIGNAL); // a dead child shows as EOF above
+      Answered = true;
+    }
   }
-  close(Fds[0]);
+  closeFd(FromChild);
+  closeFd(ToChild);
   if (TimedOut)
     kill(Pid, SIGKILL);
   int Status = 0;
   while (waitpid(Pid, &Status, 0) < 0 && errno == EINTR) {
   }
+  Pid = -1;
 
   // The reply is the last line; anything before it is what LLVM printed.
   StringRef Text(Output);
@@ -168,10 +336,28 @@ Trial tryInChild(const Module &M, StringRef Pipeline, bool MeasureSize,
     Result.Error = "did not finish within " + std::to_string(TimeoutMs) + " ms";
   } else if (Reply.consume_front("OK ")) {
     auto [Count, Size] = Reply.split(' ');
-    Result.Ok = !Count.getAsInteger(10, Result.Instructions) &&
-                !Size.getAsInteger(10, Result.ObjectSize);
+    Result.Ok = !Count.getAsInteger(10, Result.Instructions);
+    if (Size == "reused" && Skipped) {
+      Result.ObjectSize = Known->SizeOf[Fingerprint];
+      Result.Reused = true;
+    } else {
+      Result.Ok = Result.Ok && !Size.getAsInteger(10, Result.ObjectSize);
+    }
     if (!Result.Ok)
       Result.Error = "garbled reply from the trial process";
+    if (Result.Ok && ModuleFd >= 0 && !Fingerprint.empty()) {
+      Result.Bitcode = readAll(ModuleFd);
+      if (sha256Hex(Result.Bitcode) != Fingerprint)
+        Result.Bitcode.clear(); // not what the child measured: never adopt it
+    }
+    if (Result.Ok && Known && !Fingerprint.empty()) {
+      if (Result.Reused) {
+        ++Known->Reused;
+      } else {
+        ++Known->Codegens;
+        Known->SizeOf.emplace(Fingerprint, Result.ObjectSize);
+      }
+    }
   } else if (Reply.consume_front("ERR ")) {
     Result.Error = Reply.str();
   } else if (WIFSIGNALED(Status)) {
@@ -182,7 +368,97 @@ Trial tryInChild(const Module &M, StringRef Pipeline, bool MeasureSize,
     std::string Said = firstLine(Text);
     Result.Error = "LLVM aborted" + (Said.empty() ? "" : ": " + Said);
   }
+  closeFd(ModuleFd);
   return Result;
+}
+
+Error adoptOptimizedModule(Module &M, StringRef Bitcode) {
+  if (Bitcode.empty() || !isBitcode(reinterpret_cast<const unsigned char *>(Bitcode.begin()),
+                                    reinterpret_cast<const unsigned char *>(Bitcode.end())))
+    return createStringError(inconvertibleErrorCode(), "no optimized module to adopt");
+  LLVMContext &Ctx = M.getContext();
+  // Kept to put M back if the module cannot be read (not expected: it is our
+  // own writer's, checked against its hash).
+  std::string Original = writeBitcode(M);
+
+  auto Clear = [](Module &Target) {
+    // As ~Module does, with the constants that only the old contents used
+    // destroyed first, so that no use of them is left behind.
+    Target.dropAllReferences();
+    for (GlobalValue &GV : Target.global_values())
+      GV.removeDeadConstantUsers();
+    while (!Target.empty())
+      Target.begin()->eraseFromParent();
+    while (!Target.global_empty())
+      Target.global_begin()->eraseFromParent();
+    while (!Target.alias_empty())
+      Target.alias_begin()->eraseFromParent();
+    while (!Target.ifunc_empty())
+      Target.ifunc_begin()->eraseFromParent();
+    while (!Target.named_metadata_empty())
+      Target.eraseNamedMetadata(&*Target.named_metadata_begin());
+    Target.getComdatSymbolTable().clear();
+  };
+  auto Move = [](Module &From, Module &To) {
+    From.setIsNewDbgInfoFormat(To.IsNewDbgInfoFormat);
+    To.setDataLayout(From.getDataLayout());
+    To.setTargetTriple(From.getTargetTriple());
+    To.setModuleInlineAsm(From.getModuleInlineAsm());
+    To.setSourceFileName(From.getSourceFileName());
+    while (!From.global_empty()) {
+      GlobalVariable *GV = &*From.global_begin();
+      From.removeGlobalVariable(GV);
+      To.insertGlobalVariable(GV);
+    }
+    To.getFunctionList().splice(To.end(), From.getFunctionList());
+    while (!From.alias_empty()) {
+      GlobalAlias *A = &*From.alias_begin();
+      From.removeAlias(A);
+      To.insertAlias(A);
+    }
+    while (!From.ifunc_empty()) {
+      GlobalIFunc *I = &*From.ifunc_begin();
+      From.removeIFunc(I);
+      To.insertIFunc(I);
+    }
+    // Comdats belong to their module's table: the same ones, in To's.
+    for (GlobalObject &GO : To.global_objects())
+      if (const Comdat *C = GO.getComdat()) {
+        Comdat *Mine = To.getOrInsertComdat(C->getName());
+        Mine->setSelectionKind(C->getSelectionKind());
+        GO.setComdat(Mine);
+      }
+    for (NamedMDNode &Node : From.named_metadata()) {
+      NamedMDNode *Mine = To.getOrInsertNamedMetadata(Node.getName());
+      for (MDNode *Operand : Node.operands())
+        Mine->addOperand(Operand);
+    }
+  };
+
+  Clear(M);
+  Expected<std::unique_ptr<Module>> Optimized =
+      parseBitcodeFile(MemoryBufferRef(Bitcode, M.getModuleIdentifier()), Ctx);
+  if (Optimized) {
+    Move(**Optimized, M);
+    return Error::success();
+  }
+  std::string Why = toString(Optimized.takeError());
+  Expected<std::unique_ptr<Module>> Back =
+      parseBitcodeFile(MemoryBufferRef(Original, M.getModuleIdentifier()), Ctx);
+  if (!Back) // cannot happen: M's own bitcode; then an error, never a crash
+    report_fatal_error(Twine("passlm: could not restore the module: ") +
+                           toString(Back.takeError()),
+                       false);
+  Move(**Back, M);
+  return createStringError(inconvertibleErrorCode(),
+                           "the optimized module did not read back: " + Why);
+}
+
+Trial tryInChild(const Module &M, StringRef Pipeline, bool MeasureSize,
+                 unsigned TimeoutMs, MeasuredModules *Known) {
+  return ChildTrial::start(M, Pipeline, MeasureSize, Known != nullptr,
+                           TimeoutMs)
+      .finish(TimeoutMs, Known);
 }
 
 } // namespace passlm

@@ -48,11 +48,15 @@ static Error setOption(Options &O, StringRef Key, StringRef Value) {
     return Number(O.TimeoutMs, 1);
   else if (Key == "budget_ms")
     return Number(O.BudgetMs, 1);
+  else if (Key == "adopt")
+    return Flag(O.Adopt);
+  else if (Key == "debug")
+    return Flag(O.Debug);
   else
     return createStringError(inconvertibleErrorCode(),
                              "unknown parameter '" + Key +
                                  "' (known: engine, k, guard, print, strict, "
-                                 "python, timeout_ms, budget_ms)");
+                                 "python, timeout_ms, budget_ms, adopt, debug)");
   return Error::success();
 }
 
@@ -63,7 +67,8 @@ Options Options::fromEnvironment(std::string &Problems) {
                    {"PASSLM_GUARD", "guard"},     {"PASSLM_PRINT", "print"},
                    {"PASSLM_STRICT", "strict"},   {"PASSLM_PYTHON", "python"},
                    {"PASSLM_TIMEOUT_MS", "timeout_ms"},
-                   {"PASSLM_BUDGET_MS", "budget_ms"}};
+                   {"PASSLM_BUDGET_MS", "budget_ms"},
+                   {"PASSLM_ADOPT", "adopt"},     {"PASSLM_DEBUG", "debug"}};
   Options O;
   for (const auto &V : Variables) {
     const char *Value = std::getenv(V.Variable);

@@ -22,11 +22,24 @@ struct Options {
   bool Strict = false;     // PASSLM_STRICT: failures are errors
   std::string Python;      // PASSLM_PYTHON: interpreter to embed
   unsigned TimeoutMs = 60000; // PASSLM_TIMEOUT_MS: one engine call
-  unsigned BudgetMs = 30000;  // PASSLM_BUDGET_MS: measuring candidates, per module
+  unsigned BudgetMs = 30000;  // PASSLM_BUDGET_MS: measuring candidates, per module,
+                              // from the engine's answer on (waiting for it is
+                              // TimeoutMs's, or the server's timeout)
+  bool Adopt = true;        // PASSLM_ADOPT: take the winning trial's optimized
+                           // module rather than run its pipeline again (0: run it)
+  bool Debug = false;      // PASSLM_DEBUG: one "passlm: debug:" line per module
+                           // (the engine's route, trials, codegens, reuse)
 
   /// Defaults overridden by the PASSLM_* environment. Malformed values are
   /// reported in Problems (one "passlm: warning: ..." line each) and ignored.
   static Options fromEnvironment(std::string &Problems);
+
+  /// How the plugin chooses among candidates (a message's "choice"): part
+  /// of a verdict's key, since each mode keeps a different candidate (and
+  /// only some measure sizes).
+  const char *choiceMode() const {
+    return Guard ? "guard" : Print ? "first-measured" : "first";
+  }
 
   /// Applies "k=4;guard=0;engine=fixed:default<Oz>;print;strict" (opt pass
   /// parameters; ';' inside <...> does not split).

@@ -11,6 +11,7 @@
 
 #include "Isolation.h"
 #include "PythonEngine.h"
+#include "ServerClient.h"
 #include "passlm/Core.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -19,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <map>
 #include <chrono>
 
 using namespace llvm;
@@ -39,19 +41,50 @@ struct ReentryGuard {
   ~ReentryGuard() { Inside = false; }
 };
 
+/// How long a server's reply may take before the -Oz trial is started
+/// anyway: a cache hit with a verdict answers within a few ms and needs no
+/// trial at all; anything slower (a prediction) is overlapped with it.
+constexpr unsigned OverlapAfterMs = 10;
+
+/// Where the engine's answer came from: it decides where the verdict goes.
+enum class Route {
+  None,      // no answer
+  Server,    // ServerClient: the server answered
+  Bridge,    // the embedded bridge, on PASSLM_SERVER's route
+  InProcess, // the bridge, in-process, after the server failed
+};
+
+const char *routeName(Route R) {
+  switch (R) {
+  case Route::Server: return "server";
+  case Route::Bridge: return "bridge";
+  case Route::InProcess: return "in-process";
+  case Route::None: break;
+  }
+  return "none";
+}
+
 /// Chooses the pipeline for one module and reports problems the same way
 /// everywhere: a warning line, or an error in strict mode.
+///
+/// Budgets: waiting for the engine is bounded by its own timeouts (the
+/// server's, PASSLM_SERVER_TIMEOUT_MS; then the bridge's, O.TimeoutMs, which
+/// an in-process retry after a failed server gets afresh); measuring is
+/// bounded by O.BudgetMs, counted from the engine's answer. The -Oz trial
+/// may start earlier (it needs no answer), while the engine is awaited.
 class Chooser {
 public:
   Chooser(Module &M, const Options &O) : M(M), O(O) {
     Name = M.getSourceFileName().empty() ? M.getModuleIdentifier()
                                          : M.getSourceFileName();
-    Start = std::chrono::steady_clock::now();
+    MeasureStart = std::chrono::steady_clock::now();
   }
 
   std::string choose();
+  std::string debugLine() const;
 
   uint64_t ChosenSize = 0, BaselineSize = 0;
+  bool SizesKnown = false;  // the sizes above were measured, now or earlier
   bool FromVerdict = false; // the sizes are a server's memory, not measured now
 
 private:
@@ -66,13 +99,18 @@ private:
 
   unsigned remainingMs() const {
     auto Spent = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - Start)
+                     std::chrono::steady_clock::now() - MeasureStart)
                      .count();
     return Spent >= O.BudgetMs ? 0 : unsigned(O.BudgetMs - Spent);
   }
 
+  bool measures() const { return O.Guard || O.Print; }
+  void startBaseline();
+  std::optional<Measured> finishBaseline();
+  EngineAnswer ask(const ModuleFacts &Facts, const std::string &IR);
   std::vector<std::string> candidates();
   void reportDropped(bool NoneLeft);
+  void rememberVerdict(const Verdict &V);
   std::string engineName() const {
     return O.Engine.empty() ? "(default)" : O.Engine;
   }
@@ -86,8 +124,94 @@ private:
   std::vector<std::string> Dropped; // "'pipeline': why", in order
   const Options &O;
   std::string Name;
-  std::chrono::steady_clock::time_point Start;
+  std::chrono::steady_clock::time_point MeasureStart;
+  Route AnsweredBy = Route::None;
+  std::optional<ServerRoute> Server; // the server asked, if any
+  ChildTrial Baseline;               // the -Oz trial, once started
+  bool BaselineStarted = false;
+  bool BaselineEarly = false; // started before the engine answered
+  bool EngineDone = false;    // the engine has answered (or failed)
+  MeasuredModules Modules; // sizes by optimized module, for this module
+  unsigned Trials = 0;     // trials collected
+  /// The optimized module each measured trial made (pipeline -> bitcode).
+  std::map<std::string, std::string> Optimized;
+
+public:
+  /// What Pipeline made of the module in its trial, if it was measured and
+  /// read back; null otherwise.
+  const std::string *optimizedModule(const std::string &Pipeline) const {
+    auto It = Optimized.find(Pipeline);
+    return It == Optimized.end() || It->second.empty() ? nullptr : &It->second;
+  }
+  bool Adopted = false; // the compiler took the trial's module (debug line)
 };
+
+void Chooser::startBaseline() {
+  if (!measures() || BaselineStarted)
+    return;
+  BaselineStarted = true;
+  BaselineEarly = !EngineDone;
+  // Nothing to ask before its codegen: every candidate comes after it.
+  Baseline = ChildTrial::start(M, BaselinePipeline, true,
+                               /*AskBeforeCodegen=*/false, O.BudgetMs);
+}
+
+std::optional<Measured> Chooser::finishBaseline() {
+  if (!measures())
+    return std::nullopt;
+  startBaseline();
+  Trial T = Baseline.finish(remainingMs(), &Modules);
+  ++Trials;
+  if (O.Adopt && T.Ok)
+    Optimized[BaselinePipeline] = std::move(T.Bitcode);
+  return Measured{T.Ok, T.ObjectSize, T.Error};
+}
+
+/// The engine's answer: from the server directly when its route says so
+/// (no Python in this process); else, or when no server listens and one may
+/// be started, through the embedded bridge as configured; after a server
+/// failed, through the bridge in-process, with one warning line for both.
+EngineAnswer Chooser::ask(const ModuleFacts &Facts, const std::string &IR) {
+  std::string ServerError;
+  Server = serverRoute(O.Engine);
+  if (Server) {
+    PredictRequest Request{resolveEngineSpec(O.Engine), O.K, O.choiceMode(),
+                           Facts, IR};
+    ServerExchange X = exchangeWithServer(
+        *Server, writeMessage(toJSON(Request)), serverTimeoutMs(),
+        [this] { startBaseline(); }, OverlapAfterMs);
+    using Outcome = ServerExchange::Outcome;
+    if (X.Result == Outcome::Answered) {
+      Expected<PredictReply> Reply = readServerPredictReply(Server->Socket, X.Reply);
+      if (Reply) {
+        AnsweredBy = Route::Server;
+        EngineAnswer Answer;
+        for (const passlm::Candidate &C : Reply->Candidates) {
+          StringRef Pipeline = StringRef(C.Pipeline).trim();
+          if (!Pipeline.empty())
+            Answer.Pipelines.push_back(Pipeline.str());
+        }
+        Answer.Known = Reply->Known;
+        return Answer;
+      }
+      ServerError = toString(Reply.takeError());
+    } else if (X.Result == Outcome::Failed) {
+      ServerError = X.Error;
+    }
+  }
+  startBaseline(); // the bridge holds the fork gate while it runs
+  if (ServerError.empty()) {
+    AnsweredBy = Route::Bridge;
+    return askEngine(O, Facts, IR);
+  }
+  AnsweredBy = Route::InProcess;
+  EngineAnswer Answer = askEngine(O, Facts, IR, BridgeRoute::InProcess);
+  if (Answer.Error.empty())
+    problem(ServerError + "; answered in-process", false);
+  else
+    Answer.Error = ServerError + "; in-process: " + Answer.Error;
+  return Answer;
+}
 
 std::vector<std::string> Chooser::candidates() {
   ModuleFacts Facts;
@@ -102,8 +226,11 @@ std::vector<std::string> Chooser::candidates() {
     Hash = Facts.Hash = contentHashOfAnonymousText(IR);
   if (!Needs.IR)
     IR.clear();
-  EngineAnswer Answer = askEngine(O, Facts, IR);
+  EngineAnswer Answer = ask(Facts, IR);
+  EngineDone = true;
+  MeasureStart = std::chrono::steady_clock::now(); // measuring starts now
   if (!Answer.Error.empty()) {
+    AnsweredBy = Route::None;
     problem("engine " + engineName() + " failed: " + Answer.Error, true);
     return {};
   }
@@ -142,11 +269,33 @@ void Chooser::reportDropped(bool NoneLeft) {
     problem("dropped candidate " + D, false);
 }
 
+/// Tells whoever answered what the guard kept, so that a rebuild measures
+/// nothing: the server itself, or the bridge (which passes it to the server
+/// it asked). An in-process answer has nobody to remember it.
+void Chooser::rememberVerdict(const Verdict &V) {
+  if (AnsweredBy == Route::Bridge) {
+    recordVerdict(O, Hash, Proposed, V);
+  } else if (AnsweredBy == Route::Server && !Hash.empty()) {
+    VerdictRequest Request{resolveEngineSpec(O.Engine), Hash, O.choiceMode(),
+                           Proposed, V};
+    // Best effort: a verdict not kept costs the next build one measurement.
+    exchangeWithServer(*Server, writeMessage(toJSON(Request)), serverTimeoutMs());
+  }
+}
+
 std::string Chooser::choose() {
   std::vector<std::string> Candidates = candidates();
   if (Candidates.empty()) {
     if (!Dropped.empty())
       reportDropped(true);
+    if (O.Print) { // the line then shows -Oz's real size, not nothing
+      std::optional<Measured> Base = finishBaseline();
+      if (Base && Base->Ok) {
+        ChosenSize = BaselineSize = Base->ObjectSize;
+        SizesKnown = true;
+      }
+    }
+    Baseline.abandon();
     return BaselinePipeline;
   }
   // An earlier build already tried this very IR with these candidates and
@@ -155,16 +304,17 @@ std::string Chooser::choose() {
       (Known->Pipeline == BaselinePipeline ||
        std::find(Candidates.begin(), Candidates.end(), Known->Pipeline) !=
            Candidates.end())) {
+    Baseline.abandon();
     reportDropped(false);
     ChosenSize = Known->Size;
     BaselineSize = Known->Baseline;
-    FromVerdict = true;
+    SizesKnown = FromVerdict = true;
     return Known->Pipeline;
   }
   bool Complete = true;
   std::string Chosen = measureAll(Candidates, Complete);
   if (Complete && !Chosen.empty())
-    recordVerdict(O, Hash, Proposed, Verdict{Chosen, ChosenSize, BaselineSize});
+    rememberVerdict(Verdict{Chosen, ChosenSize, BaselineSize});
   return Chosen.empty() ? BaselinePipeline : Chosen;
 }
 
@@ -173,15 +323,13 @@ std::string Chooser::choose() {
 /// or "" when nothing could be compared (-Oz). Measuring stops where the
 /// answer cannot change (-Oz failed; guard off and one candidate works) or
 /// when the time budget is spent; Complete is then cleared, as it is when a
-/// candidate failed, so the choice is not remembered.
+/// candidate failed, so the choice is not remembered. A candidate whose
+/// optimized module is one already measured (-Oz's, or an earlier
+/// candidate's) is not compiled again: same module, same size.
 std::string Chooser::measureAll(const std::vector<std::string> &Candidates,
                                 bool &Complete) {
-  bool Measure = O.Guard || O.Print;
-  std::optional<Measured> Base;
-  if (Measure) {
-    Trial T = tryInChild(M, BaselinePipeline, true, remainingMs());
-    Base = Measured{T.Ok, T.ObjectSize, T.Error};
-  }
+  bool Measure = measures();
+  std::optional<Measured> Base = finishBaseline();
   std::vector<Measured> Results;
   if (!Base || Base->Ok) {
     for (size_t I = 0; I < Candidates.size(); ++I) {
@@ -200,7 +348,10 @@ std::string Chooser::measureAll(const std::vector<std::string> &Candidates,
           Complete = false;
           break;
         }
-        T = tryInChild(M, P, Measure, Left);
+        T = tryInChild(M, P, Measure, Left, Measure ? &Modules : nullptr);
+        ++Trials;
+        if (O.Adopt && T.Ok)
+          Optimized[P] = std::move(T.Bitcode);
       }
       Results.push_back(Measured{T.Ok, T.ObjectSize, T.Error});
       if (T.Ok && !O.Guard)
@@ -219,6 +370,7 @@ std::string Chooser::measureAll(const std::vector<std::string> &Candidates,
   }
   BaselineSize = Base ? Base->ObjectSize : 0;
   ChosenSize = Choice.ObjectSize;
+  SizesKnown = Measure;
   for (const auto &[Index, Why] : Choice.Dropped)
     Dropped.push_back("'" + Candidates[Index] + "': " + Why);
   if (!Choice.Dropped.empty())
@@ -234,6 +386,16 @@ std::string Chooser::measureAll(const std::vector<std::string> &Candidates,
   }
 }
 
+std::string Chooser::debugLine() const {
+  return "passlm: debug: " + Name + ": route=" + routeName(AnsweredBy) +
+         " trials=" + std::to_string(Trials) +
+         " codegens=" + std::to_string(Modules.Codegens) +
+         " reused=" + std::to_string(Modules.Reused) +
+         " verdict=" + (FromVerdict ? "yes" : "no") +
+         " baseline=" + (!BaselineStarted ? "none" : BaselineEarly ? "early" : "after") +
+         " adopted=" + (Adopted ? "yes" : "no");
+}
+
 } // namespace
 
 PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
@@ -243,7 +405,17 @@ PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
 
   Chooser C(M, Opts);
   std::string Pipeline = C.choose();
-  if (Error E = runPipeline(M, Pipeline)) {
+  // The winner's trial already made the optimized module: take it rather
+  // than run the pipeline again (any problem: run it, as without a trial).
+  if (const std::string *Bitcode = C.optimizedModule(Pipeline)) {
+    if (Error E = adoptOptimizedModule(M, *Bitcode))
+      consumeError(std::move(E));
+    else
+      C.Adopted = true;
+  }
+  if (C.Adopted) {
+    // M is the trial's module: pipeline run and verified in the child.
+  } else if (Error E = runPipeline(M, Pipeline)) {
     // Tried in a child already, so this is not expected; stay safe anyway.
     printLine("passlm: warning: " + M.getSourceFileName() + ": '" + Pipeline +
               "' failed: " + toString(std::move(E)) + "; using " +
@@ -253,9 +425,12 @@ PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
   if (Opts.Print) {
     std::string Line;
     raw_string_ostream OS(Line);
-    OS << "passlm: " << M.getSourceFileName() << ": '" << Pipeline << "' "
-       << C.ChosenSize << " bytes, -Oz " << C.BaselineSize << " bytes";
-    if (C.BaselineSize)
+    OS << "passlm: " << M.getSourceFileName() << ": '" << Pipeline << "' ";
+    if (C.SizesKnown)
+      OS << C.ChosenSize << " bytes, -Oz " << C.BaselineSize << " bytes";
+    else // nothing measured (-Oz failed): no figure rather than a false 0
+      OS << "(sizes not measured)";
+    if (C.SizesKnown && C.BaselineSize)
       OS << format(" (%+.2f%%)", 100.0 * (double(C.ChosenSize) -
                                           double(C.BaselineSize)) /
                                      double(C.BaselineSize));
@@ -263,6 +438,8 @@ PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
       OS << " (measured in an earlier build)";
     printLine(OS.str());
   }
+  if (Opts.Debug)
+    printLine(C.debugLine());
   if (VetoLaterPasses)
     VetoLaterPasses->store(true);
   return PreservedAnalyses::none();

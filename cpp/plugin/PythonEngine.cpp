@@ -188,12 +188,6 @@ bool callWithTimeout(const Bridge &B, const std::string &Request,
   return Ok;
 }
 
-/// How the plugin chooses among candidates: part of a verdict's key, since
-/// each mode keeps a different candidate (and only some measure sizes).
-const char *choiceMode(const Options &O) {
-  return O.Guard ? "guard" : O.Print ? "first-measured" : "first";
-}
-
 /// What each engine spec reads, from its last predict reply. Never
 /// destroyed, like Python.
 struct NeedsCache {
@@ -216,17 +210,19 @@ EngineNeeds engineNeeds(const Options &O) {
 }
 
 EngineAnswer askEngine(const Options &O, const ModuleFacts &Facts,
-                       const std::string &IR) {
+                       const std::string &IR, BridgeRoute Route) {
   EngineAnswer Answer;
   const Bridge &B = bridge(O);
   if (!B.Call) {
     Answer.Error = B.Error;
     return Answer;
   }
-  PredictRequest Request{O.Engine, O.K, choiceMode(O), Facts, IR};
+  PredictRequest Request{O.Engine, O.K, O.choiceMode(), Facts, IR};
+  // passlm.bridge.IN_PROCESS: a first line that keeps the request off a server.
+  std::string Text = Route == BridgeRoute::InProcess ? "in-process\n" : "";
+  Text += writeMessage(toJSON(Request));
   std::string Response;
-  if (!callWithTimeout(B, writeMessage(toJSON(Request)), O.TimeoutMs,
-                       Response)) {
+  if (!callWithTimeout(B, Text, O.TimeoutMs, Response)) {
     Answer.Error = Response.empty() ? "the engine failed" : Response;
     return Answer;
   }
@@ -235,7 +231,7 @@ EngineAnswer askEngine(const Options &O, const ModuleFacts &Facts,
     Answer.Error = toString(Reply.takeError());
     return Answer;
   }
-  {
+  if (Route == BridgeRoute::AsConfigured) { // in-process needs are not a server's
     NeedsCache &Cache = needsCache();
     std::lock_guard<std::mutex> Lock(Cache.Mutex);
     Cache.Known[O.Engine] = Reply->Needs;
@@ -254,7 +250,7 @@ void recordVerdict(const Options &O, const std::string &Hash,
   const Bridge &B = bridge(O);
   if (!B.Call || Hash.empty())
     return;
-  VerdictRequest Request{O.Engine, Hash, choiceMode(O), Candidates, V};
+  VerdictRequest Request{O.Engine, Hash, O.choiceMode(), Candidates, V};
   std::string Response;
   callWithTimeout(B, writeMessage(toJSON(Request)), O.TimeoutMs, Response);
 }

@@ -21,12 +21,20 @@ struct EngineAnswer {
 /// nothing: the predict reply carries it.
 EngineNeeds engineNeeds(const Options &O);
 
+/// How the bridge routes a request (passlm.bridge).
+enum class BridgeRoute {
+  AsConfigured, // PASSLM_SERVER's route: a served engine through its server
+  InProcess,    // the engine here: the plugin's own client asked the server
+                // and it failed (the plugin prints the one warning)
+};
+
 /// Starts (once per process) the embedded interpreter and bridge, then asks
-/// the engine named by O.Engine for up to O.K pipelines for IR. Never throws,
-/// never aborts: every failure (no libpython, import error, exception,
-/// timeout, garbage answer) comes back as Error.
+/// the engine named by O.Engine for up to O.K pipelines for IR, within
+/// O.TimeoutMs. Never throws, never aborts: every failure (no libpython,
+/// import error, exception, timeout, garbage answer) comes back as Error.
 EngineAnswer askEngine(const Options &O, const ModuleFacts &Facts,
-                       const std::string &IR);
+                       const std::string &IR,
+                       BridgeRoute Route = BridgeRoute::AsConfigured);
 
 /// Tells the engine (a server keeps it; in-process engines ignore it) what
 /// the guard kept for the module with hash Hash among Candidates (exactly

@@ -13,6 +13,10 @@ Engines worth a server (``passlm.server.client.route``) are asked through
 it; when it fails, the engine runs here, with one warning line. Every failure
 is an error reply of one line ("Type: message"), on which the plugin falls
 back to default<Oz>. Engines built here are built once per spec and kept.
+A request preceded by the line ``in-process`` (``IN_PROCESS``) is answered
+here whatever the route: the plugin asked the server itself (its own client,
+cpp/plugin/ServerClient.cpp), the server failed, and the plugin prints the
+one warning line.
 This module imports only the standard library until an engine runs in-process.
 """
 from __future__ import annotations
@@ -26,6 +30,8 @@ from .server import client, protocol
 _engines: dict = {}
 #: The ops the plugin sends (status and stop are the server's).
 BRIDGE_OPS = ("describe", "predict", "verdict")
+#: The first line of a request to answer in-process (see above).
+IN_PROCESS = "in-process\n"
 
 
 def _in_process(request: dict, spec: str) -> dict:
@@ -67,21 +73,24 @@ def _through_server(request: dict, spec: str) -> dict:
         return {**answer, "needs": sorted(protocol.SERVER_NEEDS)}
 
 
-def _answer(request: dict) -> dict:
+def _answer(request: dict, in_process: bool) -> dict:
     op = request.get("op")
     if op not in BRIDGE_OPS:
         raise messages.ProtocolError(f"the bridge answers {', '.join(BRIDGE_OPS)} requests, not a {messages.kind(request)}")
     spec = request["engine"] or DEFAULT_ENGINE
-    if client.route(spec) is not None:
+    if not in_process and client.route(spec) is not None:
         return _through_server(request, spec)
     return _in_process(request, spec)
 
 
 def handle(request_json: str) -> str:
     """The reply to one request, as JSON text; never raises (failures are error replies)."""
+    in_process = request_json.startswith(IN_PROCESS)
+    if in_process:
+        request_json = request_json[len(IN_PROCESS):]
     try:
         try:
-            return messages.dumps(_answer(messages.loads(request_json)))
+            return messages.dumps(_answer(messages.loads(request_json), in_process))
         except Exception as e:
             return messages.dumps(messages.failure(e))
     finally:

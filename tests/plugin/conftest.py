@@ -1,6 +1,7 @@
 """Fixtures for driving opt and clang with the plugin, as a user would."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,54 @@ def engine_file(tmp_path_factory) -> Path:
         "    assert facts.hash and facts.instructions > 0 and 'define' in ir\n    return ['default<Oz>']\n"
     )
     return path
+
+
+@pytest.fixture
+def short_dir():
+    """A short private folder: socket paths are limited to 107 bytes."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="plc") as folder:
+        os.chmod(folder, 0o700)
+        yield Path(folder)
+
+
+@pytest.fixture
+def tiny_server(short_dir, tiny_model_dir):
+    """A server of the tiny model on its own socket (PASSLM_SERVER=its path)."""
+    from serving import Running
+
+    server = Running(short_dir, f"model:{tiny_model_dir}")
+    yield server
+    server.stop()
+
+
+_DEBUG_LINE = re.compile(r"^passlm: debug: \S+: route=(?P<route>\S+) trials=(?P<trials>\d+) "
+                         r"codegens=(?P<codegens>\d+) reused=(?P<reused>\d+) verdict=(?P<verdict>yes|no) "
+                         r"baseline=(?P<baseline>\S+) adopted=(?P<adopted>yes|no)$", re.M)
+
+
+@pytest.fixture(scope="session")
+def debug_line():
+    """The one PASSLM_DEBUG line of a compile's stderr, as a dict: the engine's
+    route (server, bridge, in-process, none), trials collected, codegens run,
+    trials whose optimized module was already measured (reused), verdict
+    (yes: a server's memory), baseline (when the -Oz trial started: early,
+    while the engine was awaited; after; none), adopted (yes: the compiler
+    took the winning trial's optimized module instead of running its pipeline)."""
+    def parse(stderr: str) -> dict:
+        (match,) = _DEBUG_LINE.finditer(stderr)
+        return match.groupdict()
+    return parse
+
+
+@pytest.fixture(scope="session")
+def compile_c(tools, plugin):
+    """clang -Oz -fpass-plugin [FLAGS] -c SRC -o OUT with PASSLM_* cleared, then env (and extra_env) set."""
+    from support import run
+
+    def compile_(src: Path, out: Path, env: dict, extra_env=None, flags=()):
+        return run([tools["clang"], "-Oz", f"-fpass-plugin={plugin}", *flags, "-c", src, "-o", out],
+                   {**env, **(extra_env or {})})
+    return compile_
