@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import zipfile
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from passlm import paths
+from passlm.server import protocol
 from support import REPO, run, warning_lines, write_tree
 
 SITE = Path("lib") / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
@@ -69,6 +71,23 @@ def test_an_engine_registered_by_entry_point(tmp_path):
     result = python_in({"PYTHONPATH": str(tmp_path)}, code)
     assert result.stdout.split() == ["sroa", "FixedEngine"], result.stderr  # the built-in kinds win
     assert "unknown engine 'nosuch'" in result.stderr and "tiny" in result.stderr
+
+
+def test_the_plugin_and_python_agree_on_the_install_s_server(tmp_path):
+    """The plugin's own client (C++) finds the server Python started on this
+    install's socket: with no usable Python in the compiler (PASSLM_PYTHON
+    names none), only that client can get the answer."""
+    (tmp_path / "x.c").write_text(SOURCE)
+    with tempfile.TemporaryDirectory(prefix="pl") as runtime:  # short: socket paths are limited
+        env = {"XDG_RUNTIME_DIR": runtime}
+        run([sys.executable, "-m", "passlm.server", "--background", "--lazy"], env)
+        try:
+            assert (Path(runtime) / "passlm" / protocol.socket_name()).is_socket()
+            result = run(["clang-19", "-Oz", f"-fpass-plugin={paths.plugin_path()}", "-c", "x.c"],
+                         {**env, "PASSLM_PYTHON": "/nonexistent/python3", "PASSLM_PRINT": "1"}, cwd=tmp_path)
+            assert not warning_lines(result.stderr) and "passlm: x.c: '" in result.stderr, result.stderr
+        finally:
+            run([sys.executable, "-m", "passlm.server", "--stop"], env, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ServerClient.h"
+#include "PythonLocation.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
@@ -102,12 +103,12 @@ ServerExchange failed(std::string Why) {
 } // namespace
 
 std::string defaultSocketPath() {
-  // protocol.runtime_dir() and SOCKET_NAME.
+  // protocol.runtime_dir() and socket_name(): one server per install.
   std::string Base = environment("XDG_RUNTIME_DIR");
   std::string Folder = !Base.empty() && sys::fs::is_directory(Base)
                            ? Base + "/passlm"
                            : "/tmp/passlm-" + std::to_string(getuid());
-  return Folder + "/server.sock";
+  return Folder + "/server-" PASSLM_VERSION "-" + installId() + ".sock";
 }
 
 std::optional<ServerRoute> serverRoute(StringRef EngineSpec) {
