@@ -1,8 +1,8 @@
-"""mypy on the public API (passlm/__init__.py) and on the tests that use it,
-as a user's type checker sees the package: py.typed, the compiled core's
-stubs (_core.pyi, generated at build time beside the extension) and the real
-types of the lazily loaded names. (test_packaging.py checks the same on an
-installed wheel.)"""
+"""mypy on the public API (passlm/__init__.py and the modules it exports
+from) and on the tests that use it, as a user's type checker sees the
+package: py.typed, the compiled core's stubs (_core.pyi, generated at build
+time beside the extension) and the real types of the lazily loaded names.
+(test_packaging.py checks the same on an installed wheel.)"""
 from __future__ import annotations
 
 import subprocess
@@ -16,6 +16,8 @@ from passlm import paths
 from support import REPO
 
 PACKAGE = REPO / "python" / "passlm"
+#: The modules that define the public API (what passlm/__init__.py exports).
+API_MODULES = ["__init__.py", "compile.py", "defaults.py", "errors.py", "paths.py", "engine/__init__.py"]
 #: Tests that use the public API (passlm.X): checked with their bodies.
 API_TESTS = ["test_core.py", "test_compile.py", "test_guard.py", "test_pass_names.py", "engine/test_engines.py"]
 SAMPLE = """\
@@ -39,7 +41,8 @@ def typed_package(tmp_path_factory) -> Path:
     for entry in PACKAGE.iterdir():
         if entry.name != "__pycache__":
             (root / "passlm" / entry.name).symlink_to(entry)
-    (root / "passlm" / "_core.pyi").symlink_to(paths.package_lib_dir() / "_core.pyi")
+    for generated in ("_core.pyi", "_build_info.py"):
+        (root / "passlm" / generated).symlink_to(paths.package_lib_dir() / generated)
     return root
 
 
@@ -55,7 +58,8 @@ def test_py_typed_ships():
 
 
 def test_the_public_api_and_its_tests_type_check(typed_package):
-    result = mypy(typed_package, typed_package / "passlm" / "__init__.py", *(REPO / "tests" / t for t in API_TESTS))
+    result = mypy(typed_package, *(typed_package / "passlm" / m for m in API_MODULES),
+                  *(REPO / "tests" / t for t in API_TESTS))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
