@@ -8,12 +8,19 @@
   k = 16 on the examples and the Lua modules of bench/data (IR text made
   once; normalization, tokenization and decoding are all inside the time),
   median and p90, with the fraction of modules condensed to fit the context.
+- threads (``--busy N``): k=4 prediction latency with torch's intra-op
+  threads at each of ``--threads`` (0: torch's default) while N busy
+  processes compete for the cores, as compilers and guard trials do in a
+  ``make -j2`` build. The baseline is the same run with nothing competing.
 
     .venv/bin/python bench/bench_engine.py [--engine model:default] [--loads 3] [--reps 3]
+    .venv/bin/python bench/bench_engine.py --busy 2 --threads 0,1,2
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import multiprocessing
 import statistics
 import subprocess
 import sys
@@ -45,12 +52,66 @@ def module_texts() -> dict[str, str]:
     return {f.name: Module.from_string(c_to_ir(f)).to_text() for f in files}
 
 
+def _spin() -> None:
+    while True:
+        pass
+
+
+@contextlib.contextmanager
+def busy_cores(n: int):
+    """``n`` processes that keep a core each busy until the block ends."""
+    spinners = [multiprocessing.Process(target=_spin, daemon=True) for _ in range(n)]
+    for p in spinners:
+        p.start()
+    try:
+        yield
+    finally:
+        for p in spinners:
+            p.kill()
+            p.join()
+
+
+def median_latency(engine, texts: dict[str, str], k: int, reps: int) -> float:
+    per_module = []
+    for text in texts.values():
+        times = []
+        for _ in range(reps):
+            start = time.perf_counter()
+            engine.predict(text, k)
+            times.append(time.perf_counter() - start)
+        per_module.append(statistics.median(times))
+    return statistics.median(per_module)
+
+
+def thread_settings(engine, texts: dict[str, str], busy: int, threads: list[int], reps: int) -> None:
+    import torch
+
+    default = torch.get_num_threads()
+    for n in threads:
+        torch.set_num_threads(n or default)
+        idle = median_latency(engine, texts, 4, reps)
+        with busy_cores(busy):
+            loaded = median_latency(engine, texts, 4, reps)
+        print(f"threads {n or f'default ({default})'}: predict k=4 median {idle * 1000:.0f} ms idle, "
+              f"{loaded * 1000:.0f} ms with {busy} busy processes ({loaded / idle:.1f}x)")
+    torch.set_num_threads(default)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", default="model:default")
     parser.add_argument("--loads", type=int, default=3, help="fresh processes timed for the load")
     parser.add_argument("--reps", type=int, default=3, help="predictions per module and k")
+    parser.add_argument("--busy", type=int, default=0, metavar="N",
+                        help="only the thread-settings figures, with N busy processes competing")
+    parser.add_argument("--threads", default="0,1,2", help="intra-op thread counts tried with --busy (0: default)")
     args = parser.parse_args(argv)
+    if args.busy:
+        from passlm.engine import make_engine
+
+        thread_settings(make_engine(args.engine), module_texts(), args.busy,
+                        [int(t) for t in args.threads.split(",")], args.reps)
+        return 0
 
     print(f"engine {args.engine}")
     loads = [load_seconds(args.engine) for _ in range(args.loads)]

@@ -36,6 +36,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                              "a CPU, where batching was measured slower)")
     parser.add_argument("--max-wait-ms", type=float, default=5.0, metavar="MS",
                         help="how long the first request of a batch waits for others (default 5)")
+    parser.add_argument("--threads", type=int, default=1, metavar="N",
+                        help="torch intra-op threads for inference (default 1: in a parallel build the compilers "
+                             "keep the cores busy and more threads only contend with them; 0: torch's default)")
     parser.add_argument("--idle-timeout", type=float, default=0.0, metavar="S",
                         help="exit after S seconds without requests (default 0: never)")
     parser.add_argument("--cache", metavar="PATH|off",
@@ -77,13 +80,15 @@ def _config(args):
     cache = args.cache or str(default_cache_path())
     if args.max_batch < 0:
         raise command.UsageError("--max-batch must be 0 (auto) or more")
+    if args.threads < 0:
+        raise command.UsageError("--threads must be 0 (torch's default) or more")
     return ServerConfig(
         socket=path, log=args.log or os.path.join(os.path.dirname(path), protocol.LOG_NAME),
         cache=None if cache == "off" else os.path.abspath(cache), max_batch=args.max_batch,
         max_wait=args.max_wait_ms / 1e3, idle_timeout=args.idle_timeout,
         max_request=int(args.max_request_mb * (1 << 20)), max_held=int(args.max_held_mb * (1 << 20)),
         preload=() if args.lazy else tuple(args.engine or ["model:default"]),
-        trusted=tuple(args.engine + args.allow_engine))
+        trusted=tuple(args.engine + args.allow_engine), threads=args.threads)
 
 
 def cmd_serve(args) -> int:

@@ -64,6 +64,7 @@ class ServerConfig:
     max_held: int = limits.DEFAULT_MAX_HELD  # request bytes held across all connections
     preload: tuple = ()           # engine specs to load at start
     trusted: tuple = ()           # specs named at start: the only ones of engines.CODE_KINDS a request may name
+    threads: int = 1              # torch intra-op threads for inference (engines.EngineSlot); 0: torch's default
 
 
 class Server:
@@ -258,7 +259,7 @@ class Server:
                                   "(passlm serve --engine SPEC, or --allow-engine SPEC)")
         with self._slots_lock:
             if spec not in self.slots:
-                self.slots[spec] = EngineSlot(spec)
+                self.slots[spec] = EngineSlot(spec, self.config.threads)
             return self.slots[spec]
 
     def _trusts(self, spec: str) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 from typing import Optional
 
@@ -42,10 +43,16 @@ class EngineSlot:
     Hashing a model's files (a large folder: seconds) and loading the engine
     happen under this slot's own locks, never the server's: a slow spec stalls
     only its own requests.
+
+    ``threads``: torch's intra-op threads once the engine has loaded torch (0
+    leaves torch's default, one per core). A server serves a parallel build,
+    whose compilers and guard trials already keep every core busy; more
+    threads there only contend with them (``bench/bench_engine.py --busy``).
     """
 
-    def __init__(self, spec: str):
+    def __init__(self, spec: str, threads: int = 1):
         self.spec = spec
+        self.threads = threads
         self.kind = spec.partition(":")[0]
         self._identity: Optional[str] = None
         self._identity_lock = threading.Lock()
@@ -82,6 +89,9 @@ class EngineSlot:
 
                 start = time.perf_counter()
                 self._engine = make_engine(self.spec)
+                torch = sys.modules.get("torch")  # never imported here: only if the engine did
+                if torch is not None and self.threads > 0:
+                    torch.set_num_threads(self.threads)
                 self.load_seconds = time.perf_counter() - start
             return self._engine
 
