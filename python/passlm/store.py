@@ -16,6 +16,11 @@ Tables:
     evaluations are cache hits; the row id orders a module's search history.
 ``screening``
     per pipeline: whether it kept every checked program's output.
+``claims``
+    evaluations a tuner is making now: (module, pipeline, owner), owner
+    being ``host:pid:start-time``. Concurrent tuners share a module's budget
+    through them (``claim_evaluation``); recording the evaluation removes its
+    claim, and the claims of a process that is gone expire.
 
 Every write commits at once, so a killed run loses at most the row it was
 writing, and a second run resumes from what is here.
@@ -23,9 +28,12 @@ writing, and a second run resumes from what is here.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
@@ -69,6 +77,13 @@ CREATE TABLE IF NOT EXISTS evaluations (
     added         REAL NOT NULL,
     UNIQUE (module, pipeline)
 );
+CREATE TABLE IF NOT EXISTS claims (
+    module    TEXT NOT NULL,
+    pipeline  TEXT NOT NULL,
+    owner     TEXT NOT NULL,
+    added     REAL NOT NULL,
+    PRIMARY KEY (module, pipeline)
+);
 CREATE TABLE IF NOT EXISTS screening (
     pipeline      TEXT PRIMARY KEY,
     status        TEXT NOT NULL,
@@ -110,6 +125,36 @@ class Evaluation:
 
 
 _EVAL_COLUMNS = "module, pipeline, status, instructions, object_size, detail, seconds, strategy, id"
+
+#: Strategy of the evaluations a module's budget does not pay for (tune's admission of elements).
+FREE_STRATEGY = "admission"
+#: How long a claim made on another host counts (its owner cannot be checked from here), in seconds.
+FOREIGN_CLAIM_SECONDS = 3600.0
+
+
+def _start_time(pid: int) -> str:
+    """When process pid started (clock ticks since boot, /proc), "" when there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def process_owner(pid: int | None = None) -> str:
+    """``host:pid:start-time`` of a process (this one by default): who holds a
+    claim. The start time tells a process from a later one given its pid."""
+    pid = os.getpid() if pid is None else pid
+    return f"{socket.gethostname()}:{pid}:{_start_time(pid)}"
+
+
+def owner_alive(owner: str, added: float) -> bool:
+    """Whether the process that made a claim may still be making it."""
+    host, _, rest = owner.partition(":")
+    pid, _, start = rest.partition(":")
+    if host != socket.gethostname():
+        return time.time() - added < FOREIGN_CLAIM_SECONDS
+    return pid.isdigit() and start != "" and _start_time(int(pid)) == start
 
 
 class Store:
@@ -227,12 +272,67 @@ class Store:
         return Evaluation(*rows[0]) if rows else None
 
     def record_evaluation(self, e: Evaluation) -> None:
-        """Keeps the first result for a (module, pipeline): evaluations are deterministic."""
-        self._write(
-            "INSERT OR IGNORE INTO evaluations (module, pipeline, status, instructions, object_size, detail,"
-            " seconds, strategy, added) VALUES (?,?,?,?,?,?,?,?,?)",
-            (e.module, e.pipeline, e.status, e.instructions, e.object_size, e.detail, e.seconds, e.strategy,
-             time.time()))
+        """Keeps the first result for a (module, pipeline): evaluations are
+        deterministic. Its claim goes in the same transaction: a claim and its
+        result are never both counted, nor neither."""
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO evaluations (module, pipeline, status, instructions, object_size, detail,"
+                " seconds, strategy, added) VALUES (?,?,?,?,?,?,?,?,?)",
+                (e.module, e.pipeline, e.status, e.instructions, e.object_size, e.detail, e.seconds, e.strategy,
+                 time.time()))
+            self._db.execute("DELETE FROM claims WHERE module = ? AND pipeline = ?", (e.module, e.pipeline))
+
+    @contextmanager
+    def _transaction(self):
+        """One write transaction, taken at once (BEGIN IMMEDIATE): what it
+        reads no other process changes before it commits."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def claim_evaluation(self, module_hash: str, pipeline: str, limit: int, owner: str) -> str:
+        """Claims the evaluation of (module, pipeline) for ``owner`` before it
+        is made, so concurrent tuners share the module's budget: ``"granted"``
+        when the module's evaluations (those its budget pays for: all but
+        FREE_STRATEGY's) and live claims number fewer than ``limit``;
+        ``"evaluated"`` when its result is stored already; ``"taken"`` when
+        another live owner is evaluating it; ``"exhausted"`` when the budget is
+        spent or claimed. Claims of owners that are gone are dropped first."""
+        with self._transaction():
+            db = self._db
+            if db.execute("SELECT 1 FROM evaluations WHERE module = ? AND pipeline = ?",
+                          (module_hash, pipeline)).fetchone():
+                return "evaluated"
+            for holder, added in db.execute("SELECT owner, MIN(added) FROM claims WHERE module = ?"
+                                            " GROUP BY owner", (module_hash,)).fetchall():
+                if not owner_alive(holder, added):
+                    db.execute("DELETE FROM claims WHERE owner = ?", (holder,))
+            held = db.execute("SELECT owner FROM claims WHERE module = ? AND pipeline = ?",
+                              (module_hash, pipeline)).fetchone()
+            if held:
+                return "granted" if held[0] == owner else "taken"
+            spent = db.execute("SELECT COUNT(*) FROM evaluations WHERE module = ? AND IFNULL(strategy, '') != ?",
+                               (module_hash, FREE_STRATEGY)).fetchone()[0]
+            claimed = db.execute("SELECT COUNT(*) FROM claims WHERE module = ?", (module_hash,)).fetchone()[0]
+            if spent + claimed >= limit:
+                return "exhausted"
+            db.execute("INSERT INTO claims (module, pipeline, owner, added) VALUES (?,?,?,?)",
+                       (module_hash, pipeline, owner, time.time()))
+            return "granted"
+
+    def release_claims(self, owner: str) -> None:
+        """Drops what ``owner`` claimed and did not record (a run that stops)."""
+        self._write("DELETE FROM claims WHERE owner = ?", (owner,))
+
+    def claims(self, module_hash: str) -> list[tuple[str, str]]:
+        """(pipeline, owner) of the module's claims, live or not."""
+        return self._query("SELECT pipeline, owner FROM claims WHERE module = ? ORDER BY added", (module_hash,))
 
     def evaluations(self, module_hash: str) -> list[Evaluation]:
         """A module's evaluations in the order they were made."""

@@ -10,6 +10,14 @@ pool and goes into the store as it comes: a second run resumes from what is
 stored (evaluations already there are cache hits and count against the
 budget), and a module that has spent its budget is left alone.
 
+Tuners running at once on one store share each module's budget: before a
+job is submitted, its evaluation is claimed in the store
+(``Store.claim_evaluation``), which counts every tuner's evaluations and live
+claims of the module. A pipeline another tuner is evaluating is skipped (its
+result lands in the store); a module whose budget is spent or claimed is left
+to the others. A run that dies leaves claims that expire with it, so a rerun
+goes on from what the store holds.
+
 What a module costs, exactly: its ``budget``; then up to ``minimize_extra``
 more to finish shortening its best pipeline; and, on the first
 ``admit_modules`` modules only, one evaluation of every candidate element
@@ -24,7 +32,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
 from ..defaults import OZ
-from ..store import Evaluation, Store
+from ..store import Evaluation, Store, process_owner
 from ..pipelines.space import candidate_elements, join_elements, split_elements
 from ..pipelines.workers import Job, WorkerPool
 
@@ -83,6 +91,8 @@ class ModuleSearch:
         self.broadcast_end = self.random_end + int(b * config.broadcast_share)
         self.local_end = max(self.broadcast_end, b - int(b * config.minimize_share))
         self.minimized: set[str] = set()  # bests whose every single drop was tried
+        self.skipped: set[str] = set()  # pipelines another tuner is evaluating
+        self.left = False  # the module's budget is spent or claimed by other tuners
 
     # ---------------------------------------------------------------- state
 
@@ -111,18 +121,20 @@ class ModuleSearch:
 
     def propose(self) -> Optional[tuple[str, str]]:
         """The next (pipeline, strategy) to evaluate, or None for now."""
+        if self.left:
+            return None
         if self.spent >= self.config.budget:
             # Past the budget only to finish minimizing the best (short labels).
             if self.spent < self.config.budget + self.config.minimize_extra:
                 return self._minimize()
             return None
-        if OZ not in self.seen and OZ not in self.pending:
+        if self._new(OZ):
             return self._take(OZ, "baseline")
         if self.spent < self.random_end:
             return self._fresh(self._random, "random")
         while self.broadcast and self.spent < self.broadcast_end:
             pipeline = self.broadcast.popleft()
-            if pipeline not in self.seen and pipeline not in self.pending:
+            if self._new(pipeline):
                 return self._take(pipeline, "broadcast")
         if self.spent < self.local_end:
             return self._local()
@@ -132,6 +144,25 @@ class ModuleSearch:
         # rest of the budget on local search.
         return self._minimize() or self._local()
 
+    def claim_limit(self) -> int:
+        """How many of the module's evaluations, every tuner's, the last
+        proposal may make: the budget, or past it to finish minimizing."""
+        over = self.spent > self.config.budget
+        return self.config.budget + (self.config.minimize_extra if over else 0)
+
+    def refused(self, pipeline: str, why: str) -> None:
+        """The store refused the claim of a proposal: another tuner evaluates
+        that pipeline (``taken``: skip it), or the module's budget is spent or
+        claimed (``exhausted``: propose nothing more)."""
+        self.pending.discard(pipeline)
+        if why == "taken":
+            self.skipped.add(pipeline)
+        else:
+            self.left = True
+
+    def _new(self, pipeline: str) -> bool:
+        return pipeline not in self.seen and pipeline not in self.pending and pipeline not in self.skipped
+
     def _take(self, pipeline: str, strategy: str) -> tuple[str, str]:
         self.pending.add(pipeline)
         return pipeline, strategy
@@ -139,7 +170,7 @@ class ModuleSearch:
     def _fresh(self, make: Callable[[], Optional[str]], strategy: str) -> Optional[tuple[str, str]]:
         for _ in range(50):  # small spaces run dry: then the next phase
             pipeline = make()
-            if pipeline and pipeline not in self.seen and pipeline not in self.pending:
+            if pipeline and self._new(pipeline):
                 return self._take(pipeline, strategy)
         return None
 
@@ -180,7 +211,7 @@ class ModuleSearch:
         if len(parts) > 1:
             for i in range(len(parts)):
                 candidate = join_elements(parts[:i] + parts[i + 1:])
-                if candidate not in self.seen:
+                if candidate not in self.seen and candidate not in self.skipped:
                     return self._take(candidate, "minimize")
         self.minimized.add(best)  # every drop tried: nothing shorter is as good
         return None
@@ -203,6 +234,7 @@ class TuneStats:
     evaluated: int = 0  # admission included
     admission: int = 0  # evaluations of elements alone on the sample modules (outside the budget)
     cached: int = 0  # evaluations found in the store instead of made
+    shared: int = 0  # proposals another tuner on the store had claimed, or its budget had no room for
     crashes: int = 0
     timeouts: int = 0
     invalid: int = 0
@@ -258,6 +290,7 @@ def tune(store: Store, modules: Sequence[str], config: TuneConfig, pool: Optiona
     planned = [len(modules) * config.budget]
     own_pool = pool is None
     pool = pool or WorkerPool(config.jobs, config.timeout)
+    owner = process_owner()
     try:
         def count(e: Evaluation) -> None:
             stats.evaluated += 1
@@ -310,9 +343,15 @@ def tune(store: Store, modules: Sequence[str], config: TuneConfig, pool: Optiona
                     proposed = True
                     pipeline, strategy = proposal
                     cached = store.evaluation(module, pipeline)
-                    if cached is not None:
-                        search.observe(cached)
+                    claim = "evaluated" if cached else store.claim_evaluation(module, pipeline,
+                                                                               search.claim_limit(), owner)
+                    if claim == "evaluated":
+                        search.observe(cached or store.evaluation(module, pipeline))
                         stats.cached += 1
+                        continue
+                    if claim != "granted":
+                        search.refused(pipeline, claim)
+                        stats.shared += 1
                         continue
                     pool.submit(Job(module, bitcode[module], pipeline, strategy))
             for e in pool.collect():
@@ -320,6 +359,7 @@ def tune(store: Store, modules: Sequence[str], config: TuneConfig, pool: Optiona
                 active[e.module].observe(e)
                 count(e)
     finally:
+        store.release_claims(owner)
         if own_pool:
             pool.close()
     stats.seconds = time.perf_counter() - started
