@@ -54,6 +54,13 @@ def test_a_model_engine_without_torch_names_the_extra():
     assert "pip install 'passlm[model]'" in result.stderr
 
 
+def test_passlm_and_its_entry_points_import_no_torch():
+    code = ("import sys, passlm\n[getattr(passlm, name) for name in passlm.__all__]\n"
+            "print(sorted(m for m in ('torch', 'transformers', 'matplotlib') if m in sys.modules))")
+    result = python_in({}, code)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 def test_a_plot_without_the_plots_extra_names_it(tmp_path):
     result = python_in({}, "import sys; sys.modules['matplotlib'] = None\n"
                            f"from passlm.tune.report import plot_curve\nplot_curve([0.1], {str(tmp_path / 'c.png')!r})")
@@ -262,7 +269,7 @@ def test_an_engine_another_package_registers(plain, tmp_path):
             tiny = "tiny_engine:TinyEngine"
             """,
         "tiny_engine.py": TINY_ENGINE})
-    run([plain / "bin" / "python", "-m", "pip", "install", "-q", "--no-build-isolation", package], timeout=600)
+    run([plain / "bin" / "python", "-m", "pip", "install", "-q", package], timeout=600)
     ir = tmp_path / "x.ll"
     (tmp_path / "x.c").write_text(SOURCE)
     run(["clang-19", "-Oz", "-Xclang", "-disable-llvm-passes", "-emit-llvm", "-S", tmp_path / "x.c", "-o", ir])
