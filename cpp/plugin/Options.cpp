@@ -48,6 +48,8 @@ static Error setOption(Options &O, StringRef Key, StringRef Value) {
     return Number(O.TimeoutMs, 1);
   else if (Key == "budget_ms")
     return Number(O.BudgetMs, 1);
+  else if (Key == "overlap_ms")
+    return Number(O.OverlapMs, 0);
   else if (Key == "adopt")
     return Flag(O.Adopt);
   else if (Key == "debug")
@@ -56,7 +58,8 @@ static Error setOption(Options &O, StringRef Key, StringRef Value) {
     return createStringError(inconvertibleErrorCode(),
                              "unknown parameter '" + Key +
                                  "' (known: engine, k, guard, print, strict, "
-                                 "python, timeout_ms, budget_ms, adopt, debug)");
+                                 "python, timeout_ms, budget_ms, overlap_ms, adopt, "
+                                 "debug)");
   return Error::success();
 }
 
@@ -68,6 +71,7 @@ Options Options::fromEnvironment(std::string &Problems) {
                    {"PASSLM_STRICT", "strict"},   {"PASSLM_PYTHON", "python"},
                    {"PASSLM_TIMEOUT_MS", "timeout_ms"},
                    {"PASSLM_BUDGET_MS", "budget_ms"},
+                   {"PASSLM_OVERLAP_MS", "overlap_ms"},
                    {"PASSLM_ADOPT", "adopt"},     {"PASSLM_DEBUG", "debug"}};
   Options O;
   for (const auto &V : Variables) {

@@ -25,6 +25,9 @@ struct Options {
   unsigned BudgetMs = 30000;  // PASSLM_BUDGET_MS: measuring candidates, per module,
                               // from the engine's answer on (waiting for it is
                               // TimeoutMs's, or the server's timeout)
+  unsigned OverlapMs = 10;  // PASSLM_OVERLAP_MS: a server's reply slower than
+                            // this starts the -Oz trial meanwhile (a cache hit
+                            // with a verdict, faster, needs no trial)
   bool Adopt = true;        // PASSLM_ADOPT: take the winning trial's optimized
                            // module rather than run its pipeline again (0: run it)
   bool Debug = false;      // PASSLM_DEBUG: one "passlm: debug:" line per module

@@ -41,11 +41,6 @@ struct ReentryGuard {
   ~ReentryGuard() { Inside = false; }
 };
 
-/// How long a server's reply may take before the -Oz trial is started
-/// anyway: a cache hit with a verdict answers within a few ms and needs no
-/// trial at all; anything slower (a prediction) is overlapped with it.
-constexpr unsigned OverlapAfterMs = 10;
-
 /// Where the engine's answer came from: it decides where the verdict goes.
 enum class Route {
   None,      // no answer
@@ -179,7 +174,9 @@ EngineAnswer Chooser::ask(const ModuleFacts &Facts, const std::string &IR) {
                            Facts, IR};
     ServerExchange X = exchangeWithServer(
         *Server, writeMessage(toJSON(Request)), serverTimeoutMs(),
-        [this] { startBaseline(); }, OverlapAfterMs);
+        // A cache hit with a verdict answers within a few ms and needs no
+        // trial at all; anything slower (a prediction) overlaps the -Oz one.
+        [this] { startBaseline(); }, O.OverlapMs);
     using Outcome = ServerExchange::Outcome;
     if (X.Result == Outcome::Answered) {
       Expected<PredictReply> Reply = readServerPredictReply(Server->Socket, X.Reply);

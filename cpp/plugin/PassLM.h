@@ -11,10 +11,13 @@
 namespace passlm {
 
 /// Optimizes a module with the pipeline chosen for it: candidates from the
-/// Python engine, each tried in a child process (parses, runs, verifies);
-/// with the guard on, the smallest object among them and default<Oz> wins,
-/// ties to -Oz. Any failure falls back to default<Oz> with one warning line
-/// (an error under strict mode). Never throws.
+/// engine (a server asked directly, ServerClient.h, or the embedded Python
+/// bridge), each tried in a child process (parses, runs, verifies); with the
+/// guard on, the smallest object among them and default<Oz> wins, ties to
+/// -Oz. The winner's trial made the optimized module already: the compiler
+/// adopts it rather than run the pipeline again. Any failure falls back to
+/// default<Oz> with one warning line (an error under strict mode). Never
+/// throws.
 class PassLMPass : public llvm::PassInfoMixin<PassLMPass> {
 public:
   /// When VetoLaterPasses is given (clang's -Oz pipeline), it is set once the

@@ -83,7 +83,7 @@ def test_other_levels_are_left_alone(tools, plugin, tmp_path):
 
 
 @pytest.mark.parametrize("env,words", [
-    ({"PASSLM_PYTHON": "/nonexistent/python3"}, "libpython"),
+    ({"PASSLM_PYTHON": "/nonexistent/python3", "PASSLM_SERVER": "off"}, "libpython"),  # a server would need no Python
     ({"PASSLM_ENGINE": "python:{engines}:raises"}, "RuntimeError: engine exploded"),
     ({"PASSLM_ENGINE": "python:{engines}:crashes_llvm", "PASSLM_GUARD": "0"}, "LICM requires MemorySSA"),
     ({"PASSLM_ENGINE": "python:{engines}:sleeps", "PASSLM_TIMEOUT_MS": "500"}, "did not answer within 500 ms"),

@@ -88,7 +88,9 @@ def bare_venv_python(tmp_path_factory) -> str:
 
 # (environment, words the single warning must contain)
 FAILURES = {
-    "no-python": ({"PASSLM_PYTHON": "/nonexistent/python3"}, "libpython"),
+    # Python is needed only without a server's answer (a server the session
+    # started would answer the default engine without it): in-process.
+    "no-python": ({"PASSLM_PYTHON": "/nonexistent/python3", "PASSLM_SERVER": "off"}, "libpython"),
     "bad-engine-spec": ({"PASSLM_ENGINE": "nonsense"}, "has no ':'"),
     "unknown-engine": ({"PASSLM_ENGINE": "magic:x"}, "unknown engine 'magic'"),
     "exception": ({"PASSLM_ENGINE": "python:{engines}:raises"}, "RuntimeError: engine exploded"),
@@ -102,7 +104,7 @@ FAILURES = {
 
 @pytest.fixture(scope="session")
 def import_error_env(tmp_path_factory):
-    return {"PASSLM_PYTHON": bare_venv_python(tmp_path_factory)}
+    return {"PASSLM_PYTHON": bare_venv_python(tmp_path_factory), "PASSLM_SERVER": "off"}
 
 
 def failure_env(case, engine_file, import_error_env):

@@ -75,6 +75,14 @@ def test_stopped_server_under_parallel_compiles(tools, plugin, compile_c, debug_
         env = clang_env(server.socket, tiny_model_dir, PASSLM_SERVER_TIMEOUT_MS="4000", PASSLM_BUDGET_MS="3000")
         compiles = [start_clang(tools, plugin, EXAMPLES / f"{name}.c", tmp_path / f"{name}.o", env) for name in names]
         results = [c.communicate(timeout=900) for c in compiles]
+        os.kill(server.pid, signal.SIGCONT)
+        # Woken, it answers the predictions nobody waits for any more; no
+        # compile sent it a verdict after its in-process answer.
+        deadline = time.monotonic() + 300
+        while (counters := server.status()["counters"])["predictions"] < len(names):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert counters["verdicts_recorded"] == 0
     finally:
         os.kill(server.pid, signal.SIGCONT)
         server.stop()
