@@ -312,7 +312,7 @@ def test_user_errors(args, message, tiny_suite, tmp_path, eval_command):
     ([], "SUITE"),
     (["{suite}", "-k", "0"], "at least 1"),
     (["{suite}", "--replay", "{tmp}/other.json"], "drop SUITE"),
-    (["{suite}", "--task", "disasm"], "needs --engine"),
+    (["{suite}", "--task", "disasm", "--perplexity"], "needs --engine"),
 ])
 def test_usage_errors_exit_2(args, message, tiny_suite, tmp_path, eval_command):
     args = [a.format(suite=tiny_suite, tmp=tmp_path) for a in args]

@@ -7,7 +7,7 @@ import pytest
 
 from passlm import cli
 from passlm.text.lift import check_assembly, lift_assembly
-from passlm.llc import compile_ir
+from passlm.llc import compile_ir, round_trips
 
 ADD = """target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-pc-linux-gnu"
@@ -77,8 +77,17 @@ def test_command_errors(tmp_path, capsys):
     assert code == 1 and "unknown target triple" in err
     code, _, err = run_cli(capsys, good, "--engine", f"model:{tmp_path}")
     assert code == 1 and "not a disassembly model" in err
-    with pytest.raises(ValueError, match="needs an engine"):
-        lift_assembly(compile_ir(ADD))
+
+
+def test_without_an_engine_the_shipped_lifter_lifts(tmp_path, capsys):
+    asm = compile_ir(ADD)
+    lifted = lift_assembly(asm)  # lifter:default
+    assert lifted.candidates and lifted.verified == round_trips(lifted.ir, asm)
+    source = tmp_path / "add.s"
+    source.write_text(asm)
+    code, out, err = run_cli(capsys, source)
+    assert code == 0 and out == lifted.marked_ir()
+    assert ("verified: candidate" in err) == lifted.verified != ("NOT VERIFIED" in err)
 
 
 def test_command_lifts_with_a_model(tmp_path, capsys, tiny_disasm_model):

@@ -95,3 +95,8 @@ def test_rebind_changes_only_what_differs():
 def test_no_number_is_taken_from_floats_metadata_labels_or_types(line):
     ir = HEAD + "define void @f() {\n" + line + "\n}\n"
     assert template_ir(ir, Bindings((), ("1", "4", "7", "12", "24", "16", "0"))) == ir
+
+
+def test_the_local_alias_of_a_dso_local_function_is_its_name():
+    text, bindings = normalize(compile_ir(VERSION.replace("define i32", "define dso_local i32")))
+    assert ".L{S0}$local:" in text and bindings.symbols == ("yajl_version",)

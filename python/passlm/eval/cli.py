@@ -3,7 +3,7 @@
     passlm eval SUITE [--engine SPEC] [-k N] [--tuned DB] [-o OUT.json | --json]
                       [--report DIR] [--seed S] [--jobs 2] [--timeout 60]
     passlm eval --replay OUT.json [--jobs N] [-o OUT2.json | --json] [--report DIR]
-    passlm eval --task disasm PAIRS.jsonl [--engine model:DIR] [-k N] [--limit N] [-o OUT.json | --json]
+    passlm eval --task disasm PAIRS.jsonl [--engine lifter:default] [-k N] [--limit N] [-o OUT.json | --json]
     passlm eval SUITE --perplexity [--engine model:default]     (or PAIRS.jsonl --task disasm --perplexity)
 
 ``register(subparsers)`` adds the subcommand to passlm's parser
@@ -39,8 +39,10 @@ SUITE is a directory of .ll/.bc/.c files, one such file, or DB:SPLIT (the
 modules of a corpus store in that split, e.g. corpus.db:test).
 
 --task disasm evaluates disassembly on held-out (assembly, IR) pairs from
-`passlm data pairs` (SUITE is the pairs file): round-trip rate of the first
-candidate and of the best of k, exact match and BLEU. --perplexity prints
+`passlm data pairs` (SUITE is the pairs file) with the shipped lifter unless
+--engine names another: round-trip rate of the first candidate and of the
+best of k, exact match, BLEU and median time, by assembly length and with the
+near-duplicates of training pairs apart. --perplexity prints
 the held-out perplexity of the engine's model instead: on the suite's IR for
 a pipeline model, on the pairs' assembly and IR for a disassembly model."""
 
@@ -182,16 +184,23 @@ def _text_task(args: argparse.Namespace, show, done) -> int:
     if args.task == "disasm":
         from ..text.pairfile import read_pairs
 
-        engine = args.engine
+        from ..text.lift import DEFAULT_DISASM_ENGINE
+
+        engine = args.engine or ("" if args.perplexity else DEFAULT_DISASM_ENGINE)
         if not engine:
-            raise UsageError("--task disasm needs --engine (model:DIR of passlm train --task disasm, "
-                            "llm-compiler:DIR or openai:URL)")
+            raise UsageError("--task disasm --perplexity needs --engine model:DIR (of passlm train --task disasm)")
         pairs = read_pairs(args.suite)[limit]
         try:
             if args.perplexity:
                 doc = text_eval.disasm_model_perplexity(engine, pairs)
             else:
-                doc = text_eval.eval_disasm(pairs, engine, 4 if args.k is None else args.k, progress=show)
+                from ..text.cli import DEFAULT_DISASM_K
+
+                from .disasm_replay import lifter_sha256, suite_of
+
+                doc = text_eval.eval_disasm(pairs, engine, DEFAULT_DISASM_K if args.k is None else args.k,
+                                            progress=show, train_lifter=_train_lifter(engine))
+                doc["suite"], doc["lifter_sha256"] = suite_of(args.suite, args.limit), lifter_sha256(engine)
         finally:
             done()
         if args.perplexity:
@@ -214,9 +223,24 @@ def _text_task(args: argparse.Namespace, show, done) -> int:
     return 0
 
 
+def _train_lifter(engine: str):
+    """The lifter learned from the training pairs, which tells near-duplicates apart: the engine's own when
+    it is a lifter, else the shipped one (None when there is none)."""
+    from ..text.lifter import load_lifter
+
+    kind, _, argument = engine.partition(":")
+    try:
+        return load_lifter(argument if kind == "lifter" else "default")
+    except ValueError:
+        return None
+
+
 def _replay(args: argparse.Namespace, command_line: Optional[list[str]], show, done) -> int:
+    from .disasm_replay import is_disasm_record
     from .replay import replay
 
+    if is_disasm_record(args.replay):
+        return _replay_disasm(args, show, done)
     try:
         fresh, differences, count = replay(args.replay, jobs=args.jobs, timeout=args.timeout, command=command_line,
                                            progress=show)
@@ -233,4 +257,25 @@ def _replay(args: argparse.Namespace, command_line: Optional[list[str]], show, d
             say(f"  {line}")
         return 1
     say(f"every number reproduces ({count} compared)")
+    return 0
+
+
+def _replay_disasm(args: argparse.Namespace, show, done) -> int:
+    """--replay of a --task disasm record (passlm.eval.disasm_replay)."""
+    from .disasm_replay import replay_disasm
+
+    try:
+        fresh, differences, count = replay_disasm(args.replay, progress=show)
+    finally:
+        done()
+    say = _say(args)
+    say(f"replayed {args.replay}: disassembly, engine {fresh['engine']}, k={fresh['k']}, "
+        f"{fresh['pairs']} pairs of {fresh['suite']['file']}")
+    _outputs(fresh, args)
+    if differences:
+        say(f"{len(differences)} of {count} numbers differ:")
+        for line in differences[:50]:
+            say(f"  {line}")
+        return 1
+    say(f"every number reproduces ({count} compared; times are not)")
     return 0

@@ -1,8 +1,9 @@
 """The commands of the text tasks; each module here only registers its parsers.
 
-    passlm disasm f.s [--engine SPEC] [-k 4] [--triple T] [--llc-args '-O2 -relocation-model=pic'] [-o f.ll]
+    passlm disasm f.s [--engine lifter:default] [-k 4] [--triple T] [--llc-args '-O2 -relocation-model=pic'] [-o f.ll]
     passlm emulate FILE.ll --passes PIPELINE [--engine SPEC] [-k N] [--check] [--json] [-o OUT]
     passlm data pairs --db PATH --out FILE.jsonl [--split S] [--max-chars N] [--exclude OTHER.jsonl]
+    passlm data lifter --pairs TRAIN.jsonl --out DIR
 
 ``disasm``: the IR goes to stdout (or -o); one line on stderr says whether it
 round-trips. IR that does not is printed all the same, its first line the
@@ -12,7 +13,8 @@ engine that cannot disassemble).
 
 ``emulate``: see :mod:`passlm.text.emulate`. ``pairs`` (under ``passlm
 data``): see :mod:`passlm.text.pairs`; progress on stderr, a one-line summary
-on stdout.
+on stdout. ``lifter`` (under ``passlm data``, registered with ``pairs``): the
+retrieval lifter of :mod:`passlm.text.lifter`, learned from a pair file.
 """
 from __future__ import annotations
 
@@ -24,7 +26,10 @@ from pathlib import Path
 
 from .. import command
 from .emulate import CODE_MAX_NEW_TOKENS, ENGINE_ENV
-from .lift import DEFAULT_TRIPLE
+from .lift import DEFAULT_DISASM_ENGINE, DEFAULT_TRIPLE
+
+#: Candidates tried by default: the retrieval lifter stops at the first that round-trips.
+DEFAULT_DISASM_K = 4
 
 # ------------------------------------------------------------------- disasm
 
@@ -40,11 +45,13 @@ def register_disasm(sub) -> argparse.ArgumentParser:
                      "first that gives exactly the input back (verified), else the closest one, marked "
                      "NOT VERIFIED."))
     parser.add_argument("file", metavar="FILE.s")
-    parser.add_argument("--engine", required=True, metavar="SPEC",
-                        help="model:DIR (a model of passlm train --task disasm; none is shipped), "
-                             "llm-compiler:DIR or openai:URL (LLM Compiler's disassembly prompt)")
-    parser.add_argument("-k", type=command.positive_int, default=4, metavar="N",
-                        help="candidates asked of the engine (default 4)")
+    parser.add_argument("--engine", default=DEFAULT_DISASM_ENGINE, metavar="SPEC",
+                        help=f"{DEFAULT_DISASM_ENGINE} (the default: the shipped retrieval lifter, learned from "
+                             "training pairs) or lifter:DIR (passlm data lifter), model:DIR (a model of passlm "
+                             "train --task disasm; none is shipped), llm-compiler:DIR or openai:URL (LLM "
+                             "Compiler's disassembly prompt)")
+    parser.add_argument("-k", type=command.positive_int, default=DEFAULT_DISASM_K, metavar="N",
+                        help=f"candidates asked of the engine (default {DEFAULT_DISASM_K})")
     parser.add_argument("--triple", default=DEFAULT_TRIPLE, help=f"target of the assembly (default {DEFAULT_TRIPLE})")
     parser.add_argument("--llc-args", default=" ".join(DEFAULT_LLC_ARGS),
                         help=f"llc-19 settings that produced the assembly (default '{' '.join(DEFAULT_LLC_ARGS)}')")
@@ -194,4 +201,33 @@ def register_pairs(sub) -> argparse.ArgumentParser:
     pairs.add_argument("--exclude", metavar="OTHER.jsonl",
                        help="leave out pairs whose IR is in OTHER (e.g. the train pairs, for held-out pairs)")
     pairs.set_defaults(func=cmd_pairs)
+    register_lifter(sub)
     return pairs
+
+
+def cmd_lifter(args: argparse.Namespace) -> int:
+    """``passlm data lifter``: the retrieval lifter of a pair file (passlm.text.lifter)."""
+    from .lifter import build_index
+    from .pairfile import read_pairs
+
+    pairs = read_pairs(args.pairs)
+    if args.split:
+        pairs = [p for p in pairs if p.split == args.split]
+    info = build_index(pairs, args.out, source=Path(args.pairs).name,
+                       log=lambda message: print(message, file=sys.stderr, flush=True))
+    print(f"passlm: lifter of {info['pairs']} pairs ({info['texts']} normalized assembly texts) in {args.out}")
+    return 0
+
+
+def register_lifter(sub) -> argparse.ArgumentParser:
+    """Adds ``lifter`` to a subparsers object (``passlm data``'s)."""
+    parser = sub.add_parser(
+        "lifter", help="the retrieval lifter of passlm disasm, from training pairs",
+        description="Normalize every pair's assembly with placeholders (names, numbers, strings numbered), "
+                    "keep each normalized text's IR templates, and write the lifter folder that "
+                    "'passlm disasm --engine lifter:DIR' reads (lifter.json, index.jsonl.xz).")
+    parser.add_argument("--pairs", required=True, metavar="TRAIN.jsonl", help="a pair file (passlm data pairs)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="the lifter folder (made or replaced)")
+    parser.add_argument("--split", choices=("train", "valid", "test"), help="only the pairs of this split")
+    parser.set_defaults(func=cmd_lifter)
+    return parser

@@ -10,11 +10,14 @@ result is the first candidate that round-trips, marked verified; else the
 closest one, marked NOT verified, closeness being the BLEU of its recompiled
 assembly against the input (0 when llc rejects it).
 
-Engines (``--engine``): ``model:DIR`` a disassembly model ``passlm train
---task disasm`` wrote (none is shipped: the one trained here does not
-round-trip yet, see the README); ``llm-compiler:DIR`` and ``openai:URL`` with
-LLM Compiler's exact disassembly prompt
-(``passlm.engine.prompts.disassembly_prompt``).
+Engines (``--engine``): ``lifter:default`` (the default, shipped) or
+``lifter:DIR``, the retrieval lifter learned from training pairs
+(:mod:`passlm.text.lifter`), checked and repaired by
+:mod:`passlm.text.retrieval`, which stops at the first candidate that
+round-trips; ``model:DIR`` a disassembly model ``passlm train --task disasm``
+wrote (none is shipped: the one trained here does not round-trip yet, see the
+README); ``llm-compiler:DIR`` and ``openai:URL`` with LLM Compiler's exact
+disassembly prompt (``passlm.engine.prompts.disassembly_prompt``).
 
 The input is checked first with llvm-mc-19 for the triple: assembly that does
 not assemble, or a triple LLVM does not know, is a ``ValueError`` naming the
@@ -32,6 +35,8 @@ from ..textmetrics import corpus_bleu
 from ..paths import llvm_tool
 
 DEFAULT_TRIPLE = "x86_64-pc-linux-gnu"
+#: What lifts when no engine is named: the retrieval lifter shipped in the package.
+DEFAULT_DISASM_ENGINE = "lifter:default"
 
 
 @dataclass
@@ -77,15 +82,20 @@ def check_assembly(asm: str, triple: str = DEFAULT_TRIPLE, name: str = "<assembl
     raise ValueError(f"{name}: llvm-mc-19 rejects it: {done.stderr.strip().splitlines()[0] if done.stderr else ''}")
 
 
-def check_candidate(ir: str, asm: str, llc_args: Sequence[str], triple: str) -> Checked:
-    """Round trip of one candidate (the score is filled in by the caller)."""
+def recompile(ir: str, asm: str, llc_args: Sequence[str], triple: str) -> tuple[Checked, Optional[str]]:
+    """The round trip of one candidate (score 0: the caller's), and llc's assembly of it (None if rejected)."""
     args = list(llc_args) + ([f"-mtriple={triple}"] if triple and not any("mtriple" in a for a in llc_args) else [])
     compiled, error = compile_ir_or_error(ir, args)
     if compiled is None:
-        return Checked(ir, 0.0, error=error)
+        return Checked(ir, 0.0, error=error), None
     marker = comment_marker(triple)
     got, want = normalize_asm(compiled, marker), normalize_asm(asm, marker)
-    return Checked(ir, 0.0, round_trips=got == want, bleu=corpus_bleu(["\n".join(got)], ["\n".join(want)]))
+    return Checked(ir, 0.0, round_trips=got == want, bleu=corpus_bleu(["\n".join(got)], ["\n".join(want)])), compiled
+
+
+def check_candidate(ir: str, asm: str, llc_args: Sequence[str], triple: str) -> Checked:
+    """Round trip of one candidate (the score is filled in by the caller)."""
+    return recompile(ir, asm, llc_args, triple)[0]
 
 
 def propose(asm: str, engine_spec: str, k: int) -> list[tuple[str, float]]:
@@ -104,7 +114,8 @@ def propose(asm: str, engine_spec: str, k: int) -> list[tuple[str, float]]:
         from .propose import propose_ir
 
         return propose_ir(asm, make_engine(engine_spec), k)
-    raise EngineSpecError(f"engine '{engine_spec}' cannot disassemble (model:DIR, llm-compiler:DIR or openai:URL can)")
+    raise EngineSpecError(f"engine '{engine_spec}' cannot disassemble "
+                          "(lifter:default, lifter:DIR, model:DIR, llm-compiler:DIR or openai:URL can)")
 
 
 def lift_assembly(asm: str, engine: Optional[str] = None, k: int = 4, triple: str = DEFAULT_TRIPLE,
@@ -112,16 +123,23 @@ def lift_assembly(asm: str, engine: Optional[str] = None, k: int = 4, triple: st
                   candidates: Optional[list[tuple[str, float]]] = None) -> Lifted:
     """Lift ``asm`` (see the module doc); ``candidates`` skips the engine (for checking given IRs)."""
     check_assembly(asm, triple, name)
-    if candidates is None and not engine:
-        from ..engine import EngineSpecError
+    engine = engine or DEFAULT_DISASM_ENGINE
+    if candidates is None and engine.partition(":")[0] == "lifter":
+        from .lifter import load_lifter
+        from .retrieval import lift_by_retrieval
 
-        raise EngineSpecError("lifting needs an engine: model:DIR, llm-compiler:DIR or openai:URL")
+        return _choose(lift_by_retrieval(asm, load_lifter(engine.partition(":")[2]), k, llc_args, triple))
     proposed = candidates if candidates is not None else propose(asm, engine, k)
     checked = []
     for ir, score in proposed:
         result = check_candidate(ir, asm, llc_args, triple)
         result.score = score
         checked.append(result)
+    return _choose(checked)
+
+
+def _choose(checked: list[Checked]) -> Lifted:
+    """The first candidate that round-trips, else the closest (best BLEU of its assembly), else none."""
     if not checked:
         return Lifted("", False, -1, [])
     verified = [i for i, c in enumerate(checked) if c.round_trips]

@@ -5,7 +5,8 @@ from the assembly into the IR. ``normalize(asm)`` replaces them with numbered
 placeholders, in order of first appearance:
 
 - symbols (``{S0}``, ``{S1}``...): every name that is not a local label
-  (``.L...``): the function's own name in its label and directives
+  (``.L...``; but in the ``.LNAME$local`` alias of a dso_local function,
+  NAME is): the function's own name in its label and directives
   (``.globl``, ``.hidden``, ``.type``, ``.size``...), and the globals and
   functions its instructions use (``callq {S1}@PLT``, ``{S2}(%rip)``);
 - numbers (``{N0}``...): an instruction's immediates (``${N0}``) and
@@ -72,6 +73,8 @@ class _Numberer:
         return table.setdefault(value, len(table))
 
     def symbol(self, name: str) -> str:
+        if name.startswith(".L") and name.endswith("$local") and len(name) > 8:  # a dso_local function's alias
+            return ".L" + self.symbol(name[2:-6]) + "$local"
         if name.startswith(".L") or name in ("function", "object"):
             return name
         return "{S%d}" % self._index(self.symbols, name)
