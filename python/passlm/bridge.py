@@ -28,6 +28,9 @@ from .defaults import DEFAULT_ENGINE
 from .server import client, protocol
 
 _engines: dict = {}
+#: Hashes of the modules answered in-process after the server failed: their
+#: verdicts are not sent (a server that did not answer would make each wait again).
+_answered_in_process: set = set()
 #: The ops the plugin sends (status and stop are the server's).
 BRIDGE_OPS = ("describe", "predict", "verdict")
 #: The first line of a request to answer in-process (see above).
@@ -55,6 +58,8 @@ def _through_server(request: dict, spec: str) -> dict:
         return messages.describe_reply(protocol.SERVER_NEEDS)
     served = {**request, "engine": client.resolve_spec(spec)}
     if request["op"] == "verdict":
+        if request["hash"] in _answered_in_process:
+            return messages.verdict_reply()
         try:
             client.ask(served, spec)
         except client.ServerUnavailable:
@@ -69,6 +74,7 @@ def _through_server(request: dict, spec: str) -> dict:
             raise RuntimeError(f"{e}; in-process: {type(inner).__name__}: {inner}") from None
         name = request["module"]["name"] or "module"
         print(f"passlm: warning: {name}: {e}; answered in-process", file=sys.stderr)
+        _answered_in_process.add(request["module"]["hash"])
         # The next module asks the server again: it needs what a server reads.
         return {**answer, "needs": sorted(protocol.SERVER_NEEDS)}
 
