@@ -162,3 +162,17 @@ def test_passlm_size_reports_a_crashing_pipeline_per_file_and_goes_on(passlm_exe
                           capture_output=True, text=True, cwd=REPO, timeout=300, stdin=subprocess.DEVNULL)
     assert fine.returncode == 0, fine.stderr
     assert passlm.PipelineCrash is PipelineCrash
+
+
+def test_isolated_evaluation_loads_the_plugins_loaded_here(example_bcs):
+    """A pipeline naming a plugin's pass works in the child as it does here (the plugin: passlm's own)."""
+    code = ("import os, sys, passlm, passlm.paths\n"
+            "os.environ['PASSLM_ENGINE'] = 'fixed:function(sroa)|default<Oz>'\n"
+            "m = passlm.Module.from_file(sys.argv[1])\n"
+            "try:\n    m.evaluate('passlm', isolated=True)\nexcept passlm.PipelineError:\n    print('unknown')\n"
+            "passlm.load_pass_plugin(str(passlm.paths.plugin_path()))\n"
+            "print(m.evaluate('passlm', isolated=True) == m.evaluate('passlm'))\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PASSLM_")}
+    done = subprocess.run([sys.executable, "-c", code, str(example_bcs["sort"])], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert done.stdout.split() == ["unknown", "True"], done.stderr

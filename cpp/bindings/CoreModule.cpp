@@ -285,9 +285,17 @@ chooseByGuard(std::optional<uint64_t> Baseline,
   return {"baseline-failed", std::nullopt};
 }
 
+/// The pass plugins loaded into this process, in order: an isolated
+/// evaluation loads them into its child too. Used with the GIL held.
+std::vector<std::string> &loadedPlugins() {
+  static std::vector<std::string> Paths;
+  return Paths;
+}
+
 void loadPassPlugin(const std::string &Path) {
   if (llvm::Error E = passlm::loadPassPlugin(Path))
     throw FileFailure{ENOENT, Path, takeMessage(std::move(E))};
+  loadedPlugins().push_back(Path);
 }
 
 template <typename... Args>
@@ -379,7 +387,7 @@ NB_MODULE(_core, m) {
                 nb::module_::import_("passlm.pipelines.isolated")
                     .attr("evaluate_isolated");
             return nb::cast<std::pair<uint64_t, uint64_t>>(
-                Evaluate(Self.bitcode(), Pipeline, Timeout));
+                Evaluate(Self.bitcode(), Pipeline, Timeout, loadedPlugins()));
           },
           "pipeline"_a, "memo"_a = true, nb::kw_only(), "isolated"_a = false,
           "timeout"_a = nb::none(),
@@ -387,8 +395,8 @@ NB_MODULE(_core, m) {
           "the module is unchanged. An empty pipeline evaluates as is. "
           "With memo, codegen is skipped when the optimized IR is "
           "identical to one measured before (same object, by construction). "
-          "With isolated, the evaluation runs in a child process (the memo "
-          "is not used): an LLVM abort raises PipelineCrash with LLVM's "
+          "With isolated, the evaluation runs in a child process, with the "
+          "pass plugins loaded here (the memo is not used): an LLVM abort raises PipelineCrash with LLVM's "
           "message instead of ending this process, and so does a child "
           "still running after timeout seconds (None: no limit). Other "
           "errors are raised as in-process.")

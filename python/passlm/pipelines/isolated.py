@@ -42,12 +42,15 @@ def crash_message(printed: Sequence[str], returncode: Optional[int]) -> str:
     return f"exited with status {returncode}"
 
 
-def evaluate_isolated(bitcode: bytes, pipeline: str, timeout: Optional[float] = None) -> tuple[int, int]:
+def evaluate_isolated(bitcode: bytes, pipeline: str, timeout: Optional[float] = None,
+                      plugins: Sequence[str] = ()) -> tuple[int, int]:
     """(instruction_count, object_size) of ``pipeline`` on the module in
-    ``bitcode``, evaluated in a child process. Raises what the evaluation
-    raises (PipelineError, CodegenError, ...), or PipelineCrash when the child
-    dies or is still running after ``timeout`` seconds."""
-    child = IsolatedProcess("passlm.pipelines.isolated")
+    ``bitcode``, evaluated in a child process that first loads the pass
+    ``plugins`` (those loaded in this process, when Module.evaluate calls).
+    Raises what the evaluation raises (PipelineError, CodegenError, ...), or
+    PipelineCrash when the child dies or is still running after ``timeout``
+    seconds."""
+    child = IsolatedProcess("passlm.pipelines.isolated", plugins)
     try:
         reply, timed_out = None, False
         try:
@@ -71,17 +74,25 @@ def evaluate_isolated(bitcode: bytes, pipeline: str, timeout: Optional[float] = 
         child.close()
 
 
-def _child_main(requests: Connection, replies: Connection) -> None:
+def _child_main(requests: Connection, replies: Connection, plugins: Sequence[str]) -> None:
     """Evaluate requests until the pipe closes; each reply is ("ok", figures)
     or ("error", the exception)."""
     import passlm
 
+    try:
+        for plugin in plugins:
+            passlm.load_pass_plugin(plugin)
+        unusable = None
+    except OSError as e:  # every request gets the reason
+        unusable = e
     while True:
         try:
             bitcode, pipeline = requests.recv()
         except EOFError:
             return
         try:
+            if unusable:
+                raise unusable
             # verify=False: the in-process evaluation reads its snapshot
             # unverified too, and verifies what the pipeline makes of it.
             module = passlm.Module.from_string(bitcode, name=SNAPSHOT_NAME, verify=False)
@@ -94,4 +105,4 @@ def _child_main(requests: Connection, replies: Connection) -> None:
 
 
 if __name__ == "__main__":
-    _child_main(*child_connections(sys.argv))
+    _child_main(*child_connections(sys.argv), sys.argv[3:])
