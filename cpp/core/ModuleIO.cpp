@@ -65,8 +65,11 @@ Expected<std::unique_ptr<MemoryBuffer>> readOpenModuleFile(sys::fs::file_t File,
     return fileError(Path, Code, Code.message());
   if (Error Refused = checkModuleFile(Path, Status))
     return std::move(Refused);
+  // Null-terminated: the IR lexer stops at the NUL after the text (it reads
+  // one byte past the end otherwise, out of the mapping when the file's size
+  // is a multiple of the page size).
   ErrorOr<std::unique_ptr<MemoryBuffer>> Buffer = MemoryBuffer::getOpenFile(
-      File, Path, Status.getSize(), /*RequiresNullTerminator=*/false);
+      File, Path, Status.getSize(), /*RequiresNullTerminator=*/true);
   if (!Buffer)
     return fileError(Path, Buffer.getError(), Buffer.getError().message());
   return std::move(*Buffer);
