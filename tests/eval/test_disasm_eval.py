@@ -91,3 +91,16 @@ def test_a_verified_answer_that_does_not_round_trip_is_counted():
 def test_buckets():
     assert [asm_bucket(n) for n in (10, 500, 501, 2500, 3001)] == \
         ["asm<=500", "asm<=500", "asm<=1000", "asm<=3000", "asm>3000"]
+
+
+def test_the_learning_curve_grows_with_the_training_modules():
+    from passlm.eval.disasm_curve import FRACTIONS, curve
+
+    train = [pair(VERSION.replace("yajl_version", f"v{i}").replace("20100", str(i)), f"v{i}", "train")
+             for i in range(1, 8)] + [pair(LOOP, "count", "train")]
+    test = [pair(LOOP.replace("count", "count2"), "count2", "test")]
+    doc = curve(train, test, sample_size=1, progress=lambda _: None)
+    rows = doc["rows"]
+    assert [r["train_modules"] for r in rows] == [round(f * 8) for f in FRACTIONS]
+    assert rows[-1]["near_duplicate"] == 1.0 and rows[-1]["round_trip_k1_on_sample"] == 1.0
+    assert all(a["train_pairs"] <= b["train_pairs"] for a, b in zip(rows, rows[1:]))

@@ -88,19 +88,18 @@ class Lifter:
         self.by_text = {entry.asm: entry for entry in entries}
 
     @classmethod
+    def from_pairs(cls, pairs: Sequence) -> "Lifter":
+        """A lifter learned from pairs in memory (what ``build_index`` writes, not written)."""
+        return cls([_entry(obj) for obj in _entries_of(pairs)], {"format": FORMAT, "pairs": len(pairs)})
+
+    @classmethod
     def load(cls, folder: str | Path) -> "Lifter":
         folder = Path(folder)
         info = json.loads((folder / INFO_FILE).read_text())
         if info.get("format") != FORMAT:
             raise ValueError(f"{folder}: not a lifter (format {info.get('format')!r}, expected {FORMAT!r})")
-        entries = []
         with lzma.open(folder / INDEX_FILE, "rt", encoding="utf-8") as f:
-            for line in f:
-                obj = json.loads(line)
-                templates = [Template(ir, count, tuple(values["symbols"]), tuple(values["numbers"]))
-                             for ir, count, values in obj["irs"]]
-                entries.append(Entry(obj["asm"], templates, features(obj["asm"])))
-        return cls(entries, info)
+            return cls([_entry(json.loads(line)) for line in f], info)
 
     def exact(self, text: str) -> Optional[Entry]:
         return self.by_text.get(text)
@@ -146,6 +145,13 @@ class Lifter:
             for score, near in self.nearest(text, k - len(proposals)):
                 add(near.templates[0], score)
         return proposals
+
+
+def _entry(obj: dict) -> Entry:
+    """An entry from its JSON object (a line of the index)."""
+    templates = [Template(ir, count, tuple(values["symbols"]), tuple(values["numbers"]))
+                 for ir, count, values in obj["irs"]]
+    return Entry(obj["asm"], templates, features(obj["asm"]))
 
 
 def _overlap(template: Template, bindings: Bindings) -> tuple[int, int]:
