@@ -5,7 +5,10 @@
 #include "passlm/Core.h"
 
 #include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/IR/Attributes.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/Metadata.h"
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Target/TargetMachine.h"
@@ -15,6 +18,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <poll.h>
 #include <sys/mman.h>
@@ -85,6 +89,122 @@ std::string readAll(int Fd) {
   return Bytes;
 }
 
+void removeAddedFlag(Module &M);
+
+/// Bitcode to be read back exactly: reading a module without a "Debug Info
+/// Version" flag strips debug info (StripDebugInfo), which registers a
+/// metadata kind in the context ("heapallocsite") that every later bitcode
+/// of it then lists. With the flag, the reader verifies instead. So the
+/// flag is added for the write, when absent, and removed after the read
+/// (withoutAddedFlag); the leading byte says whether it was added.
+std::string bitcodeToReadBack(Module &M) {
+  if (M.getModuleFlag("Debug Info Version"))
+    return "0" + writeBitcode(M);
+  M.addModuleFlag(Module::Warning, "Debug Info Version",
+                  uint32_t(DEBUG_METADATA_VERSION));
+  std::string Bitcode = "1" + writeBitcode(M);
+  removeAddedFlag(M);
+  return Bitcode;
+}
+
+/// Removes the flag bitcodeToReadBack added (the last module flag), and the
+/// flags' named metadata when it held only that one.
+void removeAddedFlag(Module &M) {
+  NamedMDNode *Flags = M.getModuleFlagsMetadata();
+  if (!Flags || Flags->getNumOperands() == 0)
+    return;
+  SmallVector<MDNode *, 8> Kept;
+  for (unsigned I = 0; I + 1 < Flags->getNumOperands(); ++I)
+    Kept.push_back(Flags->getOperand(I));
+  if (Kept.empty()) {
+    M.eraseNamedMetadata(Flags);
+    return;
+  }
+  Flags->clearOperands();
+  for (MDNode *Node : Kept)
+    Flags->addOperand(Node);
+}
+
+/// The attributes of M's intrinsic declarations, one line each: its name,
+/// then "INDEX:e:KIND", "INDEX:i:KIND:VALUE" or "INDEX:s:HEXKIND:HEXVALUE"
+/// items. Reading bitcode resets an intrinsic's attributes to the
+/// intrinsic's defaults (UpgradeIntrinsicFunction), losing what passes
+/// inferred (mustprogress...); these lines put them back. std::nullopt when
+/// an attribute is of a kind not kept here (a type, a range): no adoption.
+std::optional<std::string> saveIntrinsicAttributes(const Module &M) {
+  std::string Text;
+  for (const Function &F : M) {
+    if (!F.isIntrinsic())
+      continue;
+    Text += F.getName().str();
+    AttributeList List = F.getAttributes();
+    for (unsigned Index : List.indexes())
+      for (const Attribute &A : List.getAttributes(Index)) {
+        std::string Item = " " + std::to_string(Index) + ":";
+        if (A.isEnumAttribute())
+          Item += "e:" + std::to_string(unsigned(A.getKindAsEnum()));
+        else if (A.isIntAttribute())
+          Item += "i:" + std::to_string(unsigned(A.getKindAsEnum())) + ":" +
+                  std::to_string(A.getValueAsInt());
+        else if (A.isStringAttribute())
+          Item += "s:" + hex(A.getKindAsString()) + ":" + hex(A.getValueAsString());
+        else
+          return std::nullopt;
+        Text += Item;
+      }
+    Text += "\n";
+  }
+  return Text;
+}
+
+std::string unhex(StringRef Hex) {
+  std::string Out;
+  for (size_t I = 0; I + 1 < Hex.size(); I += 2)
+    Out += char(std::stoi(Hex.substr(I, 2).str(), nullptr, 16));
+  return Out;
+}
+
+/// Puts back what saveIntrinsicAttributes saved of M's intrinsics.
+Error restoreIntrinsicAttributes(Module &M, StringRef Text) {
+  auto Bad = [](const Twine &Why) {
+    return createStringError(inconvertibleErrorCode(), Why);
+  };
+  LLVMContext &Ctx = M.getContext();
+  SmallVector<StringRef, 0> Lines;
+  Text.split(Lines, '\n', -1, /*KeepEmpty=*/false);
+  for (StringRef Line : Lines) {
+    SmallVector<StringRef, 16> Items;
+    Line.split(Items, ' ', -1, false);
+    Function *F = M.getFunction(Items[0]);
+    if (!F || !F->isIntrinsic())
+      return Bad("no intrinsic " + Items[0] + " in the module read back");
+    std::map<unsigned, AttrBuilder> ByIndex;
+    for (StringRef Item : ArrayRef<StringRef>(Items).drop_front()) {
+      SmallVector<StringRef, 4> Parts;
+      Item.split(Parts, ':');
+      unsigned Index, Kind;
+      uint64_t Value;
+      if (Parts.size() < 3 || Parts[0].getAsInteger(10, Index))
+        return Bad("garbled attribute '" + Item + "'");
+      AttrBuilder &B = ByIndex.try_emplace(Index, Ctx).first->second;
+      if (Parts[1] == "e" && !Parts[2].getAsInteger(10, Kind))
+        B.addAttribute(Attribute::AttrKind(Kind));
+      else if (Parts[1] == "i" && Parts.size() == 4 &&
+               !Parts[2].getAsInteger(10, Kind) && !Parts[3].getAsInteger(10, Value))
+        B.addRawIntAttr(Attribute::AttrKind(Kind), Value);
+      else if (Parts[1] == "s" && Parts.size() == 4)
+        B.addAttribute(unhex(Parts[2]), unhex(Parts[3]));
+      else
+        return Bad("garbled attribute '" + Item + "'");
+    }
+    AttributeList List;
+    for (auto &[Index, B] : ByIndex)
+      List = List.addAttributesAtIndex(Ctx, Index, B);
+    F->setAttributes(List);
+  }
+  return Error::success();
+}
+
 std::string describe(Error E) {
   std::string Text;
   handleAllErrors(
@@ -129,9 +249,13 @@ std::string describe(Error E) {
   } else {
     // The optimized module, for the parent to adopt if it wins; its hash is
     // the fingerprint (bitcodeFingerprint's, from the same bytes).
+    // In the memfd: the intrinsics' attributes (reading bitcode resets
+    // them), their length first; nothing when they cannot be kept.
     std::string Bitcode = writeBitcode(Mine);
     if (ModuleFd >= 0)
-      writeAll(ModuleFd, Bitcode);
+      if (std::optional<std::string> Intrinsics = saveIntrinsicAttributes(Mine))
+        writeAll(ModuleFd, std::to_string(Intrinsics->size()) + "\n" +
+                               *Intrinsics + bitcodeToReadBack(Mine));
     writeAll(Fd, "\n" + std::string(FingerprintMark) + sha256Hex(Bitcode) +
                      " " + std::to_string(Result->Instructions) + "\n");
     char Word = 'm';
@@ -201,7 +325,7 @@ ChildTrial &ChildTrial::operator=(ChildTrial &&Other) noexcept {
 
 ChildTrial ChildTrial::start(const Module &M, StringRef Pipeline,
                              bool MeasureSize, bool AskBeforeCodegen,
-                             unsigned GateMs) {
+                             unsigned GateMs, bool KeepModule) {
   ChildTrial T;
   int Out[2], Ctl[2] = {-1, -1};
   if (pipe(Out) != 0) {
@@ -219,7 +343,8 @@ ChildTrial ChildTrial::start(const Module &M, StringRef Pipeline,
   }
   // Where a measuring child leaves its optimized module (no file on disk;
   // without one, nothing can be adopted, and the trial is as good).
-  int ModuleFd = MeasureSize ? memfd_create("passlm-trial", MFD_CLOEXEC) : -1;
+  int ModuleFd =
+      MeasureSize && KeepModule ? memfd_create("passlm-trial", MFD_CLOEXEC) : -1;
   auto CloseAll = [&] {
     for (int Fd : {Out[0], Out[1], Ctl[0], Ctl[1], ModuleFd})
       if (Fd >= 0)
@@ -346,9 +471,13 @@ Trial ChildTrial::finish(unsigned TimeoutMs, MeasuredModules *Known) {
     if (!Result.Ok)
       Result.Error = "garbled reply from the trial process";
     if (Result.Ok && ModuleFd >= 0 && !Fingerprint.empty()) {
-      Result.Bitcode = readAll(ModuleFd);
-      if (sha256Hex(Result.Bitcode) != Fingerprint)
-        Result.Bitcode.clear(); // not what the child measured: never adopt it
+      std::string Saved = readAll(ModuleFd);
+      auto [Length, Rest] = StringRef(Saved).split('\n');
+      size_t IntrinsicsSize;
+      if (!Length.getAsInteger(10, IntrinsicsSize) && IntrinsicsSize < Rest.size())
+        Result.Module = OptimizedModule{Rest.drop_front(IntrinsicsSize).str(),
+                                        Rest.take_front(IntrinsicsSize).str(),
+                                        Fingerprint};
     }
     if (Result.Ok && Known && !Fingerprint.empty()) {
       if (Result.Reused) {
@@ -372,16 +501,26 @@ Trial ChildTrial::finish(unsigned TimeoutMs, MeasuredModules *Known) {
   return Result;
 }
 
-Error adoptOptimizedModule(Module &M, StringRef Bitcode) {
-  if (Bitcode.empty() || !isBitcode(reinterpret_cast<const unsigned char *>(Bitcode.begin()),
-                                    reinterpret_cast<const unsigned char *>(Bitcode.end())))
-    return createStringError(inconvertibleErrorCode(), "no optimized module to adopt");
+Error adoptOptimizedModule(Module &M, const OptimizedModule &Optimized) {
+  auto Bad = [](const Twine &Why) {
+    return createStringError(inconvertibleErrorCode(), Why);
+  };
+  if (Optimized.Bitcode.empty())
+    return Bad("no optimized module to adopt");
+  // M as it is, to put back if the optimized module cannot be adopted
+  // exactly.
+  std::optional<std::string> OriginalIntrinsics = saveIntrinsicAttributes(M);
+  if (!OriginalIntrinsics)
+    return Bad("an intrinsic carries an attribute that cannot be kept");
+  std::string OriginalHash = sha256Hex(writeBitcode(M));
+  std::string Original = bitcodeToReadBack(M);
   LLVMContext &Ctx = M.getContext();
-  // Kept to put M back if the module cannot be read (not expected: it is our
-  // own writer's, checked against its hash).
-  std::string Original = writeBitcode(M);
 
   auto Clear = [](Module &Target) {
+    // Named struct types belong to the context and outlive the contents:
+    // the module read back would get "struct.S.1" where the trial had
+    // "struct.S". The old ones, dead now, give their names up.
+    std::vector<StructType *> Named = Target.getIdentifiedStructTypes();
     // As ~Module does, with the constants that only the old contents used
     // destroyed first, so that no use of them is left behind.
     Target.dropAllReferences();
@@ -398,6 +537,9 @@ Error adoptOptimizedModule(Module &M, StringRef Bitcode) {
     while (!Target.named_metadata_empty())
       Target.eraseNamedMetadata(&*Target.named_metadata_begin());
     Target.getComdatSymbolTable().clear();
+    for (StructType *T : Named)
+      if (T->hasName())
+        T->setName("");
   };
   auto Move = [](Module &From, Module &To) {
     From.setIsNewDbgInfoFormat(To.IsNewDbgInfoFormat);
@@ -434,30 +576,43 @@ Error adoptOptimizedModule(Module &M, StringRef Bitcode) {
         Mine->addOperand(Operand);
     }
   };
+  // Reads Saved (bitcodeToReadBack's) into the cleared M; the result must
+  // write the very bytes the trial measured (hash Hash): then it is that
+  // module.
+  auto Load = [&](StringRef Saved, StringRef Intrinsics,
+                  const std::string &Hash) -> Error {
+    if (Saved.size() < 2 || (Saved[0] != '0' && Saved[0] != '1'))
+      return Bad("garbled module");
+    Expected<std::unique_ptr<Module>> Read = parseBitcodeFile(
+        MemoryBufferRef(Saved.drop_front(), M.getModuleIdentifier()), Ctx);
+    if (!Read)
+      return Read.takeError();
+    Move(**Read, M);
+    if (Saved[0] == '1')
+      removeAddedFlag(M);
+    if (Error E = restoreIntrinsicAttributes(M, Intrinsics))
+      return E;
+    if (sha256Hex(writeBitcode(M)) != Hash)
+      return Bad("the module read back differs from the trial's");
+    return Error::success();
+  };
 
   Clear(M);
-  Expected<std::unique_ptr<Module>> Optimized =
-      parseBitcodeFile(MemoryBufferRef(Bitcode, M.getModuleIdentifier()), Ctx);
-  if (Optimized) {
-    Move(**Optimized, M);
+  Error Adopted = Load(Optimized.Bitcode, Optimized.Intrinsics, Optimized.Fingerprint);
+  if (!Adopted)
     return Error::success();
-  }
-  std::string Why = toString(Optimized.takeError());
-  Expected<std::unique_ptr<Module>> Back =
-      parseBitcodeFile(MemoryBufferRef(Original, M.getModuleIdentifier()), Ctx);
-  if (!Back) // cannot happen: M's own bitcode; then an error, never a crash
-    report_fatal_error(Twine("passlm: could not restore the module: ") +
-                           toString(Back.takeError()),
-                       false);
-  Move(**Back, M);
-  return createStringError(inconvertibleErrorCode(),
-                           "the optimized module did not read back: " + Why);
+  std::string Why = toString(std::move(Adopted));
+  Clear(M);
+  if (Error Back = Load(Original, *OriginalIntrinsics, OriginalHash))
+    // Not expected (M's own bytes); the pipeline then runs on what was read.
+    return Bad(Why + "; M read back differs too: " + toString(std::move(Back)));
+  return Bad(Why);
 }
 
 Trial tryInChild(const Module &M, StringRef Pipeline, bool MeasureSize,
-                 unsigned TimeoutMs, MeasuredModules *Known) {
+                 unsigned TimeoutMs, MeasuredModules *Known, bool KeepModule) {
   return ChildTrial::start(M, Pipeline, MeasureSize, Known != nullptr,
-                           TimeoutMs)
+                           TimeoutMs, KeepModule)
       .finish(TimeoutMs, Known);
 }
 

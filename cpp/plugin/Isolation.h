@@ -27,16 +27,26 @@
 
 namespace passlm {
 
+/// A trial's optimized module, as the compiler can adopt it.
+struct OptimizedModule {
+  std::string Bitcode;     // writeBitcode of it, to read back exactly
+                           // (Isolation.cpp, bitcodeToReadBack)
+  std::string Intrinsics;  // its intrinsics' attributes, which reading
+                           // bitcode resets to their defaults
+  std::string Fingerprint; // hex SHA-256 of writeBitcode of it: what the
+                           // adopted module must write again
+};
+
 struct Trial {
   bool Ok = false;
   uint64_t Instructions = 0;
   uint64_t ObjectSize = 0; // 0 unless measured
   bool Reused = false;     // the size is an earlier trial's: same optimized module
   std::string Error;       // one line, when !Ok
-  /// When measured and Ok: the optimized module, as use-list-preserving
-  /// bitcode (writeBitcode), checked against its fingerprint; "" if it
-  /// could not be read back. adoptOptimizedModule makes it the compiler's.
-  std::string Bitcode;
+  /// When measured and Ok: the optimized module (Bitcode checked against
+  /// the fingerprint; empty when it could not be kept or read back).
+  /// adoptOptimizedModule makes it the compiler's.
+  OptimizedModule Module;
 };
 
 /// The object sizes measured for one module's trials, by fingerprint of the
@@ -60,10 +70,12 @@ public:
   /// With AskBeforeCodegen the child waits, before its codegen, for the
   /// parent's word (given in finish); without, it measures at once (the
   /// parent may be busy elsewhere). GateMs bounds the wait for the fork
-  /// gate (ForkGate.h). A failure to start is kept and returned by finish.
+  /// gate (ForkGate.h). With KeepModule a measuring child also leaves its
+  /// optimized module for the parent (Trial::Module). A failure to start is
+  /// kept and returned by finish.
   static ChildTrial start(const llvm::Module &M, llvm::StringRef Pipeline,
                           bool MeasureSize, bool AskBeforeCodegen,
-                          unsigned GateMs);
+                          unsigned GateMs, bool KeepModule = false);
 
   /// Waits at most TimeoutMs (from now) for the child's result; a child
   /// still running then is killed. Known, when given, answers the child's
@@ -87,18 +99,22 @@ private:
   std::string StartError; // why no child runs, when Pid <= 0
 };
 
-/// Makes M the module that Bitcode (a trial's optimized module of M) holds,
-/// in place: what runPipeline(M, the trial's pipeline) would have made, since
-/// the trial ran that pipeline on an exact copy of M and bitcode keeps
-/// use-list order; the compiler then need not run the pipeline again. M's
-/// contents are dropped first, so that the module read back meets no uses
-/// left by the old one (use-list orders are restored only then). M keeps its
-/// identifier. On failure M is unchanged and the Error says why.
-llvm::Error adoptOptimizedModule(llvm::Module &M, llvm::StringRef Bitcode);
+/// Makes M the module a trial made of it (Optimized), in place: what
+/// runPipeline(M, the trial's pipeline) would have made, since the trial ran
+/// that pipeline on an exact copy of M; the compiler then need not run the
+/// pipeline again. M's contents are dropped first, so that the module read
+/// back meets no uses left by the old one (use-list orders are restored only
+/// then), the named struct types it used give their names to the new ones,
+/// and the intrinsics get their attributes back.
+/// Invariant: on success M writes exactly the trial's bitcode (checked:
+/// same SHA-256), so nothing bitcode records differs. On failure M is put
+/// back as it was (checked the same way) and the Error says why; M keeps its
+/// identifier either way.
+llvm::Error adoptOptimizedModule(llvm::Module &M, const OptimizedModule &Optimized);
 
 /// Starts and finishes one trial (a candidate's, asking Known if given).
 Trial tryInChild(const llvm::Module &M, llvm::StringRef Pipeline,
                  bool MeasureSize, unsigned TimeoutMs,
-                 MeasuredModules *Known = nullptr);
+                 MeasuredModules *Known = nullptr, bool KeepModule = false);
 
 } // namespace passlm

@@ -28,8 +28,10 @@ struct Options {
   unsigned OverlapMs = 10;  // PASSLM_OVERLAP_MS: a server's reply slower than
                             // this starts the -Oz trial meanwhile (a cache hit
                             // with a verdict, faster, needs no trial)
-  bool Adopt = true;        // PASSLM_ADOPT: take the winning trial's optimized
-                           // module rather than run its pipeline again (0: run it)
+  bool Adopt = false;       // PASSLM_ADOPT: take the winning trial's optimized
+                           // module rather than run its pipeline again; off by
+                           // default: exact only when its bitcode reads back
+                           // exactly (checked), which some modules miss (-g)
   bool Debug = false;      // PASSLM_DEBUG: one "passlm: debug:" line per module
                            // (the engine's route, trials, codegens, reuse)
 

@@ -128,15 +128,16 @@ private:
   bool EngineDone = false;    // the engine has answered (or failed)
   MeasuredModules Modules; // sizes by optimized module, for this module
   unsigned Trials = 0;     // trials collected
-  /// The optimized module each measured trial made (pipeline -> bitcode).
-  std::map<std::string, std::string> Optimized;
+  /// The optimized module each measured trial made, by pipeline.
+  std::map<std::string, OptimizedModule> Optimized;
 
 public:
   /// What Pipeline made of the module in its trial, if it was measured and
   /// read back; null otherwise.
-  const std::string *optimizedModule(const std::string &Pipeline) const {
+  const OptimizedModule *optimizedModule(const std::string &Pipeline) const {
     auto It = Optimized.find(Pipeline);
-    return It == Optimized.end() || It->second.empty() ? nullptr : &It->second;
+    return It == Optimized.end() || It->second.Bitcode.empty() ? nullptr
+                                                               : &It->second;
   }
   bool Adopted = false; // the compiler took the trial's module (debug line)
 };
@@ -148,7 +149,7 @@ void Chooser::startBaseline() {
   BaselineEarly = !EngineDone;
   // Nothing to ask before its codegen: every candidate comes after it.
   Baseline = ChildTrial::start(M, BaselinePipeline, true,
-                               /*AskBeforeCodegen=*/false, O.BudgetMs);
+                               /*AskBeforeCodegen=*/false, O.BudgetMs, O.Adopt);
 }
 
 std::optional<Measured> Chooser::finishBaseline() {
@@ -158,7 +159,7 @@ std::optional<Measured> Chooser::finishBaseline() {
   Trial T = Baseline.finish(remainingMs(), &Modules);
   ++Trials;
   if (O.Adopt && T.Ok)
-    Optimized[BaselinePipeline] = std::move(T.Bitcode);
+    Optimized[BaselinePipeline] = std::move(T.Module);
   return Measured{T.Ok, T.ObjectSize, T.Error};
 }
 
@@ -345,10 +346,10 @@ std::string Chooser::measureAll(const std::vector<std::string> &Candidates,
           Complete = false;
           break;
         }
-        T = tryInChild(M, P, Measure, Left, Measure ? &Modules : nullptr);
+        T = tryInChild(M, P, Measure, Left, Measure ? &Modules : nullptr, O.Adopt);
         ++Trials;
         if (O.Adopt && T.Ok)
-          Optimized[P] = std::move(T.Bitcode);
+          Optimized[P] = std::move(T.Module);
       }
       Results.push_back(Measured{T.Ok, T.ObjectSize, T.Error});
       if (T.Ok && !O.Guard)
@@ -404,10 +405,12 @@ PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
   std::string Pipeline = C.choose();
   // The winner's trial already made the optimized module: take it rather
   // than run the pipeline again (any problem: run it, as without a trial).
-  if (const std::string *Bitcode = C.optimizedModule(Pipeline)) {
-    if (Error E = adoptOptimizedModule(M, *Bitcode))
-      consumeError(std::move(E));
-    else
+  if (const OptimizedModule *Optimized = C.optimizedModule(Pipeline)) {
+    if (Error E = adoptOptimizedModule(M, *Optimized)) {
+      std::string Why = toString(std::move(E));
+      if (Opts.Debug)
+        printLine("passlm: debug: " + M.getSourceFileName() + ": not adopted: " + Why);
+    } else
       C.Adopted = true;
   }
   if (C.Adopted) {

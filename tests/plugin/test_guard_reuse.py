@@ -1,8 +1,8 @@
 """The guard's work, done once: each distinct optimized module is compiled
 once (a candidate that makes -Oz's module, or an earlier candidate's, skips
-codegen), the winner's optimized module is adopted instead of running its
-pipeline again, and the -Oz trial runs while the engine is awaited. Objects
-are those of running the pipeline again."""
+codegen), the -Oz trial runs while the engine is awaited, and with
+PASSLM_ADOPT=1 the winner's optimized module is adopted instead of running its
+pipeline again. Objects are those of running the pipeline again."""
 from __future__ import annotations
 
 import re
@@ -46,7 +46,8 @@ def test_distinct_modules_are_all_compiled(tools, plugin, oz_ir, tmp_path, debug
     assert (info["trials"], info["codegens"], info["reused"]) == ("3", "3", "0")
 
 
-@pytest.mark.parametrize("flags", [[], ["-g"]], ids=["plain", "debug-info"])
+# -flto: the "object" is the optimized module's bitcode, type names and all.
+@pytest.mark.parametrize("flags", [[], ["-g"], ["-flto=thin"]], ids=["plain", "debug-info", "thin-lto"])
 @pytest.mark.parametrize("src", EXAMPLE_SOURCES, ids=lambda p: p.stem)
 def test_adopting_the_winners_module_gives_the_same_object(compile_c, debug_line, tmp_path, src, flags):
     env = {"PASSLM_ENGINE": SHORT_LISTS, "PASSLM_DEBUG": "1", "PASSLM_PRINT": "1"}
@@ -54,13 +55,27 @@ def test_adopting_the_winners_module_gives_the_same_object(compile_c, debug_line
     for adopt in ("1", "0"):
         out = tmp_path / f"{adopt}.o"
         result = compile_c(src, out, env, {"PASSLM_ADOPT": adopt}, flags)
-        assert debug_line(result.stderr)["adopted"] == ("yes" if adopt == "1" else "no"), result.stderr
+        adopted = debug_line(result.stderr)["adopted"]
+        # Adopted, or said why not (its bitcode did not read back exactly) and ran the pipeline.
+        assert adopted == "yes" or (adopt == "1" and "not adopted: " in result.stderr) or adopt == "0", result.stderr
+        if adopt == "0":
+            assert adopted == "no"
         objects[adopt] = out.read_bytes()
     assert objects["1"] == objects["0"]
+
+
+def test_most_modules_are_adopted(compile_c, debug_line, tmp_path):
+    """Adoption is exact by check (the adopted module writes the trial's very
+    bitcode); of the examples, only interp.c's module does not read back
+    exactly (a use-list order the reader cannot restore), and falls back."""
+    env = {"PASSLM_ENGINE": SHORT_LISTS, "PASSLM_DEBUG": "1", "PASSLM_ADOPT": "1"}
+    adopted = {src.stem: debug_line(compile_c(src, tmp_path / f"{src.stem}.o", env).stderr)["adopted"]
+               for src in EXAMPLE_SOURCES}
+    assert [name for name, said in adopted.items() if said != "yes"] in ([], ["interp"])
 
 
 def test_the_oz_trial_overlaps_the_engine(compile_c, debug_line, tmp_path):
     """Through the bridge the -Oz trial starts before the engine is asked."""
     env = {"PASSLM_ENGINE": SHORT_LISTS, "PASSLM_DEBUG": "1"}
     info = debug_line(compile_c(EXAMPLE_SOURCES[0], tmp_path / "o.o", env).stderr)
-    assert info["baseline"] == "early" and info["adopted"] == "yes"
+    assert info["baseline"] == "early" and info["adopted"] == "no"  # adoption is opt-in (PASSLM_ADOPT=1)
