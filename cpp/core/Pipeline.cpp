@@ -12,6 +12,9 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <mutex>
+#include <pthread.h>
+#include <optional>
+#include <shared_mutex>
 
 using namespace llvm;
 
@@ -83,6 +86,33 @@ Error loadPassPlugin(StringRef Path) {
 }
 
 namespace {
+/// The lock of pipeline setup sections (Core.h): shared by each section,
+/// exclusive from fork's prepare handler to its parent handler; the child
+/// gets a fresh one (it has a single thread; the old copy stays held).
+std::shared_mutex *SetupMutex = nullptr;
+
+std::shared_mutex &pipelineSetupMutex() {
+  static std::once_flag Once;
+  std::call_once(Once, [] {
+    SetupMutex = new std::shared_mutex; // never destroyed: threads outlive statics
+    pthread_atfork([] { SetupMutex->lock(); }, [] { SetupMutex->unlock(); },
+                   [] { SetupMutex = new std::shared_mutex; });
+  });
+  return *SetupMutex;
+}
+
+/// A shared section of pipeline setup or teardown.
+class SetupSection {
+public:
+  SetupSection() : Mutex(pipelineSetupMutex()) { Mutex.lock_shared(); }
+  ~SetupSection() { Mutex.unlock_shared(); }
+
+private:
+  std::shared_mutex &Mutex;
+};
+} // namespace
+
+namespace {
 /// A PassBuilder with its analysis managers wired as opt wires them.
 struct PipelineRunner {
   LoopAnalysisManager LAM;
@@ -115,15 +145,25 @@ Error runPipeline(Module &M, StringRef Pipeline) {
   Expected<TargetMachine *> TM = targetMachineFor(M);
   if (!TM)
     return TM.takeError();
-  PipelineRunner Runner(M.getContext(), *TM);
-  ModulePassManager MPM;
-  if (Error E = Runner.PB.parsePassPipeline(MPM, Pipeline))
-    return E;
-  MPM.run(M, Runner.MAM);
-  return Error::success();
+  std::optional<PipelineRunner> Runner;
+  std::optional<ModulePassManager> MPM;
+  auto SetUp = [&]() -> Error {
+    SetupSection Setup;
+    Runner.emplace(M.getContext(), *TM);
+    MPM.emplace();
+    return Runner->PB.parsePassPipeline(*MPM, Pipeline);
+  };
+  Error Parsed = SetUp();
+  if (!Parsed)
+    MPM->run(M, Runner->MAM);
+  SetupSection Teardown;
+  MPM.reset();
+  Runner.reset();
+  return Parsed;
 }
 
 Error checkPipeline(StringRef Pipeline) {
+  SetupSection Setup;
   LLVMContext Ctx;
   PipelineRunner Runner(Ctx, nullptr);
   ModulePassManager MPM;

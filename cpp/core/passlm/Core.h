@@ -114,6 +114,16 @@ llvm::Expected<llvm::TargetMachine *> targetMachineFor(const llvm::Module &M);
 /// (report_fatal_error); nothing in-process can catch that.
 llvm::Error runPipeline(llvm::Module &M, llvm::StringRef Pipeline);
 
+/// Forks and pipeline setup exclude each other. Setting a pipeline up and
+/// tearing it down takes process-wide locks (LLVM's timer-group lock, in
+/// every StandardInstrumentations; the plugin list), and a child forked while
+/// another thread holds one blocks on it forever: a trial that never ends
+/// (seen: a child stuck in TimerGroup::TimerGroup, from Python threads that
+/// evaluate while others run the plugin). So runPipeline and checkPipeline
+/// set up and tear down in shared sections, and a pthread_atfork handler
+/// makes every fork in the process (the plugin's trials included, whichever
+/// copy of this code made the section) wait until none is open.
+
 /// Loads a pass plugin (PassPlugin::Load) into this process: every pipeline
 /// run afterwards can name its passes.
 llvm::Error loadPassPlugin(llvm::StringRef Path);
