@@ -33,3 +33,14 @@ def test_negative_threads_is_a_usage_error(tmp_path):
     passlm = str(Path(sys.executable).with_name("passlm"))
     done = run([passlm, "serve", "--threads", "-1", "--socket", tmp_path / "s.sock"], check=False)
     assert done.returncode == 2 and "--threads must be 0" in done.stderr
+
+
+def test_a_half_imported_torch_is_not_a_gpu(monkeypatch):
+    """A status request while an engine's thread imports torch (sys.modules holds it before
+    it has ``cuda``) must not fail: that module is no GPU yet."""
+    import types
+
+    from passlm.server import inference
+
+    monkeypatch.setitem(sys.modules, "torch", types.ModuleType("torch"))
+    assert inference._on_gpu() is False

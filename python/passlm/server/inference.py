@@ -90,6 +90,11 @@ class Batcher:
 
 
 def _on_gpu() -> bool:
-    """Whether engines run on CUDA (asked only once an engine has imported torch)."""
-    torch = sys.modules.get("torch")
-    return bool(torch is not None and torch.cuda.is_available())
+    """Whether engines run on CUDA (asked only once an engine has imported torch).
+
+    Another thread may be importing torch right now (an engine loading): a
+    module half initialized has no ``cuda`` yet, and then the answer is no.
+    """
+    cuda = getattr(sys.modules.get("torch"), "cuda", None)
+    is_available = getattr(cuda, "is_available", None)
+    return bool(is_available is not None and is_available())
