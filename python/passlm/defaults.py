@@ -1,5 +1,9 @@
 """Defaults that light modules (the plugin's bridge, the server client) share
 with the engines, without importing them."""
+from __future__ import annotations
+
+import importlib.util
+from typing import Optional
 
 DEFAULT_ENGINE = "model:default"  # the model shipped in the package
 
@@ -7,3 +11,16 @@ DEFAULT_ENGINE = "model:default"  # the model shipped in the package
 #: measured against, what the guard keeps when nothing is smaller, and the
 #: fallback when anything fails. (C++: passlm::BaselinePipeline in Core.h.)
 OZ = "default<Oz>"
+
+#: The extras of passlm's pyproject.toml that engine kinds need, with the modules they install.
+EXTRAS = {"model": ("torch", "transformers", "tokenizers", "safetensors")}
+#: kind -> the extra it needs.
+NEEDS_EXTRA = {"model": "model", "llm-compiler": "model"}
+
+
+def missing_extra(kind: str) -> Optional[tuple[str, str]]:
+    """(extra, first missing module) when an engine kind's extra is not installed, else None.
+    Nothing is imported: a server client asks before starting a server for nothing."""
+    extra = NEEDS_EXTRA.get(kind)
+    missing = [m for m in (EXTRAS[extra] if extra else ()) if importlib.util.find_spec(m) is None]
+    return (extra, missing[0]) if extra and missing else None

@@ -42,7 +42,7 @@ def assert_refused(result, *words):
 
 
 @pytest.mark.parametrize("owner", ["me", pytest.param("another user", marks=needs_root)])
-@pytest.mark.parametrize("name", ["server.log", "x.sock.lock", "x.sock"])
+@pytest.mark.parametrize("name", ["x.log", "x.sock.lock", "x.sock"])
 @pytest.mark.parametrize("target", ["existing", "dangling"])
 def test_a_planted_symlink_is_refused_never_followed(shared, owner, name, target):
     folder, victims = shared
@@ -61,11 +61,11 @@ def test_a_planted_symlink_is_refused_never_followed(shared, owner, name, target
     assert os.path.islink(folder / name)  # refused, left as it is
     for other in set(folder.iterdir()) - {folder / name}:  # anything else there is the server's own file
         info = os.lstat(other)
-        assert stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and other.name in ("server.log", "x.sock.lock")
+        assert stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and other.name in ("x.log", "x.sock.lock")
 
 
 @needs_root
-@pytest.mark.parametrize("name", ["server.log", "x.sock.lock"])
+@pytest.mark.parametrize("name", ["x.log", "x.sock.lock"])
 def test_another_users_file_is_refused(shared, name):
     folder, _ = shared
     (folder / name).write_text("theirs\n")
@@ -80,12 +80,12 @@ def test_a_planted_hard_link_fifo_or_open_file_is_refused(shared, kind):
     victim = victims / "precious"
     victim.write_text("precious\n")
     if kind == "hard link":
-        os.link(victim, folder / "server.log")
+        os.link(victim, folder / "x.log")
     elif kind == "fifo":
-        os.mkfifo(folder / "server.log", 0o600)
+        os.mkfifo(folder / "x.log", 0o600)
     else:
-        (folder / "server.log").write_text("")
-        os.chmod(folder / "server.log", 0o622)
+        (folder / "x.log").write_text("")
+        os.chmod(folder / "x.log", 0o622)
     assert_refused(start(folder), {"hard link": "other hard link", "fifo": "not a regular file",
                                    "open to others": "open to other users"}[kind])
     assert victim.read_text() == "precious\n"
@@ -100,13 +100,13 @@ def test_a_folder_others_may_write_is_refused_unless_sticky(shared):
     started = start(folder)
     assert started.returncode == 0, started.stderr
     try:
-        for name in ("x.sock", "x.sock.lock", "server.log"):
+        for name in ("x.sock", "x.sock.lock", "x.log"):
             info = os.lstat(folder / name)
             assert info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) == 0o600, name
     finally:
         serve(folder / "x.sock", "--stop")
     assert not (folder / "x.sock").exists()
-    assert "serving on" in (folder / "server.log").read_text()
+    assert "serving on" in (folder / "x.log").read_text()
 
 
 def test_a_log_named_elsewhere_is_checked_too(shared):

@@ -84,10 +84,7 @@ class MissingExtraError(EngineSpecError):
     """An engine whose packages are not installed: names the extra that has them."""
 
 
-#: The extras of passlm's pyproject.toml that engine kinds need, with the modules they install.
-EXTRAS = {"model": ("torch", "transformers", "tokenizers", "safetensors")}
-#: kind -> the extra it needs.
-NEEDS_EXTRA = {"model": "model", "llm-compiler": "model"}
+from ..defaults import EXTRAS, NEEDS_EXTRA, missing_extra  # noqa: F401  (EXTRAS, NEEDS_EXTRA: public here too)
 
 #: The group other packages register engine kinds in (see above).
 ENTRY_POINT_GROUP = "passlm.engines"
@@ -127,11 +124,11 @@ def make_engine(spec: str) -> Engine:
     kind, sep, argument = spec.partition(":")
     if not sep:
         raise EngineSpecError(f"engine spec '{spec}' has no ':' (e.g. model:default, fixed:default<Oz>)")
-    extra = NEEDS_EXTRA.get(kind)
-    missing = [m for m in (EXTRAS[extra] if extra else ()) if importlib.util.find_spec(m) is None]
+    missing = missing_extra(kind)
     if missing:
+        extra, module = missing
         raise MissingExtraError(
-            f"engine '{kind}' needs the [{extra}] extra (no module named '{missing[0]}'): "
+            f"engine '{kind}' needs the [{extra}] extra (no module named '{module}'): "
             f"pip install 'passlm[{extra}]' (CPU torch first: pip install torch "
             "--index-url https://download.pytorch.org/whl/cpu)")
     return _constructor(kind, spec)(argument)

@@ -43,7 +43,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="exit after S seconds without requests (default 0: never)")
     parser.add_argument("--cache", metavar="PATH|off",
                         help=f"prediction cache (default: $PASSLM_CACHE, else {default_cache_path()})")
-    parser.add_argument("--log", metavar="FILE", help="log file (default: server.log beside the socket)")
+    parser.add_argument("--log", metavar="FILE", help="log file (default: beside the socket, its name with .log)")
     parser.add_argument("--max-request-mb", type=float, default=protocol.DEFAULT_MAX_REQUEST / (1 << 20),
                         metavar="MB", help="largest request accepted (default 64)")
     parser.add_argument("--max-held-mb", type=float, default=limits.DEFAULT_MAX_HELD / (1 << 20), metavar="MB",
@@ -83,7 +83,7 @@ def _config(args):
     if args.threads < 0:
         raise command.UsageError("--threads must be 0 (torch's default) or more")
     return ServerConfig(
-        socket=path, log=args.log or os.path.join(os.path.dirname(path), protocol.LOG_NAME),
+        socket=path, log=args.log or protocol.log_path(path),
         cache=None if cache == "off" else os.path.abspath(cache), max_batch=args.max_batch,
         max_wait=args.max_wait_ms / 1e3, idle_timeout=args.idle_timeout,
         max_request=int(args.max_request_mb * (1 << 20)), max_held=int(args.max_held_mb * (1 << 20)),

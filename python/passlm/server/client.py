@@ -29,6 +29,7 @@ import time
 from typing import Optional
 
 from .. import messages
+from ..defaults import missing_extra
 from . import protocol
 
 SERVED_KINDS = ("model", "llm-compiler", "openai")
@@ -45,8 +46,11 @@ class ServerUnavailable(OSError):
 def route(spec: str) -> Optional[tuple[str, bool]]:
     """(socket path, start one if none answers) for an engine spec, or None: in-process."""
     setting = os.environ.get("PASSLM_SERVER", "auto").strip() or "auto"
-    if setting == "off" or spec.partition(":")[0] not in SERVED_KINDS:
+    kind = spec.partition(":")[0]
+    if setting == "off" or kind not in SERVED_KINDS:
         return None
+    if setting == "auto" and missing_extra(kind):
+        return None  # a server could not load it either: one in-process error names the extra
     if setting == "auto":
         return protocol.default_socket(), True
     return os.path.abspath(setting), False

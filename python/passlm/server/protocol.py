@@ -21,7 +21,6 @@ from ..messages import ProtocolError
 
 DEFAULT_MAX_REQUEST = 64 << 20  # bytes in one request line: IR of a large module fits
 SOCKET_NAME = "server-{version}-{install}.sock"  # paths.install_id(): one server per install
-LOG_NAME = "server.log"
 LOCK_NAME = "server.lock"
 MAX_SOCKET_PATH = 107  # sun_path is 108 bytes with the final NUL
 MAX_K = 64  # candidates a server proposes per request
@@ -63,6 +62,11 @@ def ensure_private_dir(path: str) -> None:
     except FileExistsError:
         pass
     check_private(path, directory=True)
+
+
+def log_path(socket_path: str) -> str:
+    """A server's log: beside its socket, with the socket's name (one log per install's server)."""
+    return os.path.splitext(socket_path)[0] + ".log"
 
 
 def check_private(path: str, directory: bool = False) -> None:
