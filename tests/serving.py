@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -54,3 +55,5 @@ class Running:
     def stop(self) -> None:
         if self.socket.exists():
             serve(self.socket, "--stop", check=False)
+        if alive(self.pid):  # --stop failed (a stopped or hung server): no test leaves a server behind
+            os.kill(self.pid, signal.SIGKILL)

@@ -8,6 +8,7 @@ import signal
 import socket
 import stat
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -183,3 +184,15 @@ def test_status_and_stop_from_the_command_line(short_dir):
     assert json.loads(serve(path, "--status", "--json").stdout)["pid"] == server.pid
     assert "stopped the server" in serve(path, "--stop").stdout
     assert not path.exists() and not alive(server.pid)
+
+
+def test_a_server_whose_socket_is_removed_exits(tmp_path):
+    """Its folder deleted (a test's temporary folder, a cleaned /tmp): no client can reach it
+    again, so it exits, with a line saying why, instead of living on for nothing."""
+    server = Running(tmp_path, "fixed:default<Oz>")
+    server.socket.unlink()
+    deadline = time.monotonic() + 30
+    while alive(server.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(server.pid)
+    assert "was removed or replaced: no client can reach this server; exiting" in server.log.read_text()

@@ -129,6 +129,10 @@ class Server:
                 if self._idle_too_long():
                     log.info("idle for %g s: exiting", self.config.idle_timeout)
                     break
+                if self._socket_gone():
+                    log.info("%s was removed or replaced: no client can reach this server; exiting",
+                             self.config.socket)
+                    break
                 continue
             except OSError as e:  # EMFILE, ENFILE, ENOBUFS...: the held connections end, and accept works again
                 if self._stop.is_set() or self._listener is None:
@@ -172,6 +176,14 @@ class Server:
             self.cache.close()
             self.cache = None
         log.info("stopped after %s", ", ".join(f"{k} {v}" for k, v in self.counters.items()))
+
+    def _socket_gone(self) -> bool:
+        """Whether our socket's path no longer names our socket (deleted with its folder, or
+        another server's now): unreachable, a server would otherwise live on for nothing."""
+        try:
+            return os.lstat(self.config.socket).st_ino != self._inode
+        except OSError:
+            return True
 
     def _idle_too_long(self) -> bool:
         with self._busy_lock:
