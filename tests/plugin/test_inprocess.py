@@ -66,11 +66,11 @@ def test_passlm_pass_in_python_threads(oz_ir):
 
 FORK_RACE = r"""
 import os, sys, threading, time
-import passlm
+from passlm._core import check_pipeline  # bound here: a child must take no Python lock (an import's)
 stop = False
 def churn():  # pipeline setup and teardown, nothing else, as fast as it goes
     while not stop:
-        passlm.check_pipeline("function(sroa)")
+        check_pipeline("function(sroa)")
 threads = [threading.Thread(target=churn) for _ in range(6)]
 for t in threads:
     t.start()
@@ -78,7 +78,7 @@ hung = 0
 for i in range(int(sys.argv[1])):
     pid = os.fork()
     if pid == 0:
-        passlm.check_pipeline("function(sroa)")  # sets a pipeline up: needs the locks free
+        check_pipeline("function(sroa)")  # sets a pipeline up: needs the locks free
         os._exit(0)
     deadline = time.monotonic() + 20
     while not os.waitpid(pid, os.WNOHANG)[0]:
