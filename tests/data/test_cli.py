@@ -105,4 +105,4 @@ def test_python_dash_m_is_the_data_command(tmp_path):
                           capture_output=True, text=True)
     assert _error(done) == f"{tmp_path}/none.db: no such store"
     done = subprocess.run([sys.executable, "-m", "passlm.data"], capture_output=True, text=True)
-    assert done.returncode == 2 and "a data command is required (build, pairs, split, stats)" in done.stderr
+    assert done.returncode == 2 and "a data command is required (build, lifter, pairs, split, stats)" in done.stderr
