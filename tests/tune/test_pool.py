@@ -85,3 +85,20 @@ def test_passlm_pool_builds_and_reports(store, tmp_path, capsys):
     assert main(["pool", "--db", db, "-o", str(tmp_path / "p2.json"), "--min-evaluations", "100000"]) == 1
     assert "run the deep search first" in capsys.readouterr().err
     assert not (tmp_path / "p2.json").exists()
+
+
+def test_training_modules_never_searched_are_passed_over(tiny_corpus, tmp_path):
+    """A deep-search store holds evaluations of a sample only: the other training
+    modules have none, not even -Oz's, and give no candidates (no crash)."""
+    import sqlite3
+
+    db = tmp_path / "sparse.db"
+    shutil.copy(tiny_corpus, db)
+    with Store(db) as store:
+        train = store.module_hashes(split="train")
+        expected = pool_candidates(store, train[1:], per_module=3, max_candidates=100)
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM evaluations WHERE module = ?", (train[0],))
+    with Store(db) as store:
+        assert store.evaluation(train[0], OZ) is None
+        assert pool_candidates(store, train, per_module=3, max_candidates=100) == expected

@@ -56,7 +56,10 @@ def screening_order(store: Store, modules: Sequence[str], objective: str = "size
     """Deterministic pipelines better than -Oz somewhere, by their summed relative gain over all modules."""
     worth: dict[str, float] = {}
     for module in modules:
-        oz = value_of(store.evaluation(module, OZ), objective)
+        evaluation = store.evaluation(module, OZ)
+        oz = value_of(evaluation, objective) if evaluation else None
+        if not oz:
+            continue  # never evaluated (a deep-search store measures a sample only) or -Oz failed
         for value, pipeline in ranked_candidates(store, module, objective):
             if is_deterministic(pipeline):
                 worth[pipeline] = worth.get(pipeline, 0.0) + (oz - value) / oz
