@@ -218,7 +218,8 @@ SUBCOMMANDS = {
 #: Commands under a subcommand that live in a higher layer than it: registered
 #: into what the subcommand's register function returns (its subparsers).
 NESTED = {
-    "data": [("passlm.text.cli", "register_pairs")],  # data pairs: the text tasks' corpus
+    "data": [("passlm.text.cli", "register_pairs"),   # data pairs: the text tasks' corpus
+             ("passlm.text.cli", "register_lifter")],  # data lifter: passlm disasm's engine, from pairs
 }
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from passlm.text.cli import register_pairs
+from passlm.text.cli import register_lifter, register_pairs
 from passlm.text.pairfile import read_pairs
 
 
@@ -38,7 +38,7 @@ def test_the_lifter_command(tmp_path, capsys):
     write_pairs(tmp_path / "train.jsonl", [Pair("m", "p", "train", "v", ir, compile_ir(ir)),
                                            Pair("n", "q", "test", "v", ir.replace("7", "8"), compile_ir(ir))])
     parser = argparse.ArgumentParser(prog="passlm data")
-    register_pairs(parser.add_subparsers())  # registers lifter too
+    register_lifter(parser.add_subparsers())
     args = parser.parse_args(["lifter", "--pairs", str(tmp_path / "train.jsonl"), "--out", str(tmp_path / "l"),
                               "--split", "train"])
     assert args.func(args) == 0

@@ -201,7 +201,6 @@ def register_pairs(sub) -> argparse.ArgumentParser:
     pairs.add_argument("--exclude", metavar="OTHER.jsonl",
                        help="leave out pairs whose IR is in OTHER (e.g. the train pairs, for held-out pairs)")
     pairs.set_defaults(func=cmd_pairs)
-    register_lifter(sub)
     return pairs
 
 
