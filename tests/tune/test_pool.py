@@ -41,7 +41,7 @@ def test_candidates_come_from_training_modules_only(store):
 def test_the_pool_measures_candidates_on_the_sample_and_covers_it(store):
     train = store.module_hashes(split="train")
     with WorkerPool(jobs=1) as workers:
-        pool = build_pool(store, train, train, size=8, workers=workers)
+        pool = build_pool(store, train, train, train, size=8, workers=workers)
     # The new winner was measured for real on every sample module (it had one evaluation).
     assert all(store.evaluation(m, NEW_TRAIN_WINNER) is not None for m in train)
     assert TEST_ONLY_WINNER not in pool.pipelines and OZ not in pool.pipelines
@@ -50,9 +50,32 @@ def test_the_pool_measures_candidates_on_the_sample_and_covers_it(store):
     assert improvements == sorted(improvements)  # each step adds coverage
 
 
+def test_a_rejected_pipeline_the_cover_chose_is_replaced_and_only_the_needed_are_screened(store):
+    train = store.module_hashes(split="train")
+    with WorkerPool(jobs=1) as workers:
+        first = build_pool(store, train, train, train[:1], size=3, workers=workers, passes=lambda p: True)
+    # Verdicts are cached in the store; forget them, then reject the cover's first choice.
+    store._write("DELETE FROM screening")
+    asked = []
+
+    def passes(pipeline):
+        asked.append(pipeline)
+        return pipeline != first.pipelines[0]
+
+    with WorkerPool(jobs=1) as workers:
+        second = build_pool(store, train, train, train[:1], size=2, workers=workers, passes=passes)
+    assert first.pipelines[0] not in second.pipelines and len(second.pipelines) == 2
+    assert len(asked) == len(set(asked))  # each screened once, though the cover was made again
+    candidates = pool_candidates(store, train, per_module=3, max_candidates=1000)
+    assert len(asked) < len(candidates)  # screening after the cover: not every candidate
+    improvements = [s.improvement for s in second.steps]
+    assert improvements == sorted(improvements)
+
+
 def test_a_held_out_sample_is_refused(store):
     with WorkerPool(jobs=1) as workers, pytest.raises(ValueError, match="training modules only"):
-        build_pool(store, store.module_hashes(split="train"), store.module_hashes(split="test"), 4, workers)
+        train, test = store.module_hashes(split="train"), store.module_hashes(split="test")
+        build_pool(store, train, train, test, 4, workers)
 
 
 def test_oracle_grows_with_the_pool_and_is_judged_against_the_ceiling(store):

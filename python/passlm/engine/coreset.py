@@ -51,7 +51,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from ..jsonformat import read_document, write_document
 from ..defaults import OZ
@@ -148,11 +148,14 @@ def _passed_screening(store: Store, pipeline: str) -> bool:
 
 
 def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: str = "size",
-                  screened_only: bool = True, source: Optional[str] = None) -> Coreset:
+                  screened_only: bool = True, source: Optional[str] = None,
+                  allowed: Optional[Callable[[str], bool]] = None) -> Coreset:
     """The greedy set cover of the module docstring: up to k pipelines, best first.
 
     Reads every ok evaluation once (``store.iter_ok``); screening is looked up
-    only for pipelines that beat -Oz on at least one of ``modules``."""
+    only for pipelines that beat -Oz on at least one of ``modules``. ``allowed``,
+    when given, says which pipelines may be chosen instead of screening does
+    (``passlm pool`` covers first and screens the chosen ones after)."""
     if objective not in OBJECTIVES:
         raise CoresetError(f"unknown objective {objective!r} (known: {', '.join(OBJECTIVES)})")
     if k < 0:
@@ -182,7 +185,9 @@ def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: 
     del rows
     # A pipeline whose result changes from run to run (pipelines.space.NONDETERMINISTIC) is never a candidate.
     gains = {p: g for p, g in gains.items() if is_deterministic(p)}
-    if screened_only:
+    if allowed is not None:
+        gains = {p: g for p, g in gains.items() if allowed(p)}
+    elif screened_only:
         gains = {p: g for p, g in gains.items() if _passed_screening(store, p)}
 
     current = dict.fromkeys(oz, 0.0)  # each module's log ratio with the pipelines chosen so far

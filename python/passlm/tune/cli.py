@@ -18,6 +18,7 @@ import sys
 from .. import command
 from ..store import Provenance, Store
 from .search import TuneConfig, tune
+from .matrix import spread_over_packages
 
 _DEFAULTS = TuneConfig()
 BUDGET_HELP = (
@@ -81,19 +82,6 @@ def _ingest(store: Store, files) -> list[str]:
     return list(dict.fromkeys(hashes))
 
 
-def _interleave_packages(store: Store, modules) -> list[str]:
-    """One module of each package in turn: a run stopped early has covered every package alike."""
-    by_package: dict = {}
-    for m in modules:
-        by_package.setdefault(store.module_info(m)["package"] or "", []).append(m)
-    queues = list(by_package.values())
-    order = []
-    while queues:
-        order += [q.pop(0) for q in queues]
-        queues = [q for q in queues if q]
-    return order
-
-
 def _report(store: Store, modules, args) -> int:
     from .report import best_so_far_curve, format_report, module_results, plot_curve, summarize
 
@@ -137,7 +125,7 @@ def _export_labels(store: Store, modules, args) -> int:
 
 def run(args: argparse.Namespace) -> int:
     with command.removed_on_failure(args.db, keep=lambda: _holds_evaluations(args.db)), Store(args.db) as store:
-        modules = _ingest(store, args.files) if args.files else _interleave_packages(
+        modules = _ingest(store, args.files) if args.files else spread_over_packages(
             store, store.module_hashes(args.split, args.package))
         modules = modules[:args.limit] if args.limit else modules
         if not modules:

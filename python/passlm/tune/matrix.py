@@ -41,6 +41,19 @@ def screened_pipelines(store: Store, modules: Sequence[str], limit: int, objecti
 BLOCK = 16  # modules per block: fewer than a worker keeps parsed (pipelines.workers)
 
 
+def spread_over_packages(store: Store, modules: Sequence[str]) -> list[str]:
+    """One module of each package in turn: a run stopped early, or a first N, covers every package alike."""
+    by_package: dict[str, list[str]] = {}
+    for m in modules:
+        by_package.setdefault(store.module_info(m)["package"] or "", []).append(m)
+    queues = list(by_package.values())
+    order: list[str] = []
+    while queues:
+        order += [q.pop(0) for q in queues]
+        queues = [q for q in queues if q]
+    return order
+
+
 def missing_pairs(store: Store, modules: Sequence[str], pipelines: Sequence[str]) -> list[tuple[str, str]]:
     """(module, pipeline) the store has no evaluation of, block by block, column by column within."""
     missing = []

@@ -6,13 +6,18 @@ held-out module's winners would leak into the oracle the pool is judged by):
 1. **candidates**: each training module's ``per_module`` best deterministic
    pipelines that beat -Oz, in the order of their summed worth to the corpus
    (``labels.screening_order``), at most ``max_candidates``;
-2. **screening** (``passlm screen``, cached in the store), in that order,
-   within ``screen_seconds``; only pipelines that pass stay;
-3. **measuring**: every screened candidate on every ``sample`` module (the
-   matrix, ``matrix.fill``), so that coverage compares like with like;
-4. **cover**: the greedy set cover of ``coreset.build_coreset`` over the
-   sample, up to P pipelines. The pool file is a coreset file: its first k
-   pipelines are the coreset@k baseline built from the same pool.
+2. **measuring**: every candidate on every ``sample`` module (``matrix.fill``),
+   so that the cover compares like with like where it matters most; the other
+   deep-searched modules count with what their search measured;
+3. **cover**: the greedy set cover of ``coreset.build_coreset`` over the
+   deep-searched modules; when it stops gaining, the rest of the candidates
+   follow in corpus-worth order, up to P;
+4. **screening** (``passlm screen``, cached in the store) in that order, until
+   P pipelines pass. A rejected pipeline that the cover chose is left out and
+   the cover is made again (what it covered may now need another). Screening
+   after the cover, not before, screens about P pipelines instead of every
+   candidate. The pool file is a coreset file: its first k pipelines are the
+   coreset@k baseline built from the same pool.
 
 ``oracle_by_size`` reports how the oracle (each module's best pool pipeline,
 guarded) grows with P, and, given each module's ceiling (its best screened
@@ -26,7 +31,7 @@ import time
 from typing import Callable, Optional, Sequence
 
 from ..defaults import OZ
-from ..engine.coreset import Coreset, build_coreset
+from ..engine.coreset import Coreset, Step, build_coreset
 from ..pipelines.space import is_deterministic
 from ..pipelines.workers import WorkerPool
 from ..store import Store
@@ -46,45 +51,80 @@ def pool_candidates(store: Store, modules: Sequence[str], per_module: int, max_c
     return [p for p in screening_order(store, modules) if p in wanted][:max_candidates]
 
 
-def screened(store: Store, pipelines: Sequence[str], seconds: Optional[float],
-             passes: Optional[Callable[[str], bool]] = None,
-             progress: Callable[[int, int], None] = lambda done, total: None) -> list[str]:
-    """The pipelines that pass screening, in order; after ``seconds`` only cached verdicts count."""
-    if passes is None:
-        from ..screen import screen
+class Verdicts:
+    """Screening verdicts, cached in the store; after ``seconds`` only cached verdicts count
+    (a pipeline never screened then counts as not passing)."""
 
-        def passes(pipeline: str) -> bool:
-            return screen(pipeline, store=store).passed
+    def __init__(self, store: Store, seconds: Optional[float] = None,
+                 passes: Optional[Callable[[str], bool]] = None):
+        if passes is None:
+            from ..screen import screen
 
-    deadline = None if seconds is None else time.monotonic() + seconds
-    kept = []
-    for n, pipeline in enumerate(pipelines, 1):
-        cached = store.screening(pipeline)
-        if cached is None and deadline is not None and time.monotonic() >= deadline:
-            continue
-        if (cached["status"] == "pass") if cached is not None else passes(pipeline):
-            kept.append(pipeline)
-        progress(n, len(pipelines))
-    return kept
+            def passes(pipeline: str) -> bool:
+                return screen(pipeline, store=store).passed
+
+        self.store, self.passes, self.known = store, passes, {}
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+
+    @property
+    def screened(self) -> int:
+        """How many pipelines were screened here (not found in the store)."""
+        return len(self.known)
+
+    def __call__(self, pipeline: str) -> bool:
+        if pipeline in self.known:
+            return self.known[pipeline]
+        cached = self.store.screening(pipeline)
+        if cached is not None:
+            return cached["status"] == "pass"
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            return False
+        self.known[pipeline] = self.passes(pipeline)
+        return self.known[pipeline]
 
 
-def build_pool(store: Store, train_modules: Sequence[str], sample: Sequence[str], size: int,
-               workers: WorkerPool, per_module: int = 3, max_candidates: int = 1000,
+def build_pool(store: Store, train_modules: Sequence[str], searched: Sequence[str], sample: Sequence[str],
+               size: int, workers: WorkerPool, per_module: int = 3, max_candidates: int = 1000,
                screen_seconds: Optional[float] = None, passes: Optional[Callable[[str], bool]] = None,
                log: Callable[[str], None] = lambda message: None) -> Coreset:
-    """Steps 1-4 of the module docstring; ``sample`` must be training modules."""
-    leaked = set(sample) - set(train_modules)
+    """Steps 1-4 of the module docstring. ``searched``: the deep-searched training modules the cover
+    is made on; ``sample``: those of them every candidate is measured on."""
+    leaked = (set(searched) | set(sample)) - set(train_modules)
     if leaked:
         raise ValueError(f"{len(leaked)} sample modules are not training modules: a pool is made from "
                          "training modules only")
     candidates = pool_candidates(store, train_modules, per_module, max_candidates)
     log(f"{len(candidates)} candidate pipelines from {len(train_modules)} training modules")
-    kept = screened(store, candidates, screen_seconds, passes)
-    log(f"{len(kept)} passed screening")
-    done = fill(store, sample, [OZ] + kept, workers)
+    done = fill(store, sample, [OZ] + candidates, workers,
+                progress=lambda n, total: n % 1000 == 0 and log(f"measured {n} of {total}"))
     log(f"{done} evaluations to measure them on {len(sample)} sample modules")
-    pool = build_coreset(store, sample, k=size, screened_only=True, source=f"{store.path}:pool")
-    return Coreset(pool.pipelines, pool.steps, pool.modules, pool.source, pool.objective, len(kept))
+    passed, rejected = Verdicts(store, screen_seconds, passes), set()
+    wanted = set(candidates)
+    while True:
+        cover = build_coreset(store, searched, k=size, source=f"{store.path}:pool",
+                              allowed=lambda p: p in wanted and p not in rejected)
+        chosen = set(cover.pipelines)
+        order = list(cover.pipelines) + [p for p in candidates if p not in chosen and p not in rejected]
+        kept: list[str] = []
+        cover_again = False
+        for pipeline in order:
+            if len(kept) == size:
+                break
+            if passed(pipeline):
+                kept.append(pipeline)
+            else:
+                rejected.add(pipeline)
+                cover_again = pipeline in chosen  # what it covered may now need another
+                if cover_again:
+                    break
+        if not cover_again:
+            break
+    log(f"{len(kept)} pipelines passed screening ({len(rejected)} left out, {passed.screened} screened now); "
+        f"the cover chose {len(cover.pipelines)}")
+    last = cover.steps[-1].improvement if cover.steps else 0.0
+    steps = list(cover.steps[:len(kept)])  # the cover's pipelines all passed and come first
+    steps += [Step(p, last, 0) for p in kept[len(steps):]]
+    return Coreset(tuple(kept), tuple(steps), cover.modules, cover.source, cover.objective, len(candidates))
 
 
 def oracle_by_size(store: Store, pipelines: Sequence[str], modules: Sequence[str],

@@ -1,7 +1,7 @@
 """``passlm pool``: the screened pipelines a ranking model chooses among.
 
     passlm pool --db DB -o POOL.json [-P 256] [--per-module 3] [--max-candidates 1000]
-                [--screen-minutes M] [--min-evaluations 500] [-j 2]
+                [--sample N] [--screen-minutes M] [--min-evaluations 500] [-j 2]
     passlm pool --db DB --report POOL.json [--split test] [--json]
 
 The first form builds the pool from the deep-search winners of the training
@@ -19,9 +19,12 @@ from ..command import UsageError, UserError, add_json_flag
 DESCRIPTION = """\
 Build the pool a ranking model chooses among, from what deep search (passlm
 tune) found on the training split only: each module's best few deterministic
-winners, screened for miscompiles (passlm screen, cached), measured on every
-deep-searched training module, then chosen by greedy set cover. The pool file
-is a coreset file: its first k pipelines are the coreset@k baseline.
+winners, measured on a sample of the deep-searched training modules (--sample,
+spread over packages), chosen by greedy set cover of the deep-searched
+modules (then by worth to the corpus once the cover stops gaining), and
+screened for miscompiles (passlm screen, cached) in that order until P pass.
+The pool file is a coreset file: its first k pipelines are the coreset@k
+baseline.
 With --report POOL.json: the oracle (each module's best pool pipeline, -Oz
 when none is smaller) by pool size on a split, and its share of the ceiling
 (each module's best screened deterministic pipeline in the store)."""
@@ -37,6 +40,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--split", default=None, help="with --report: the modules of this split (default test)")
     parser.add_argument("--per-module", type=int, default=3, help="best winners taken from each module (default 3)")
     parser.add_argument("--max-candidates", type=int, default=1000, help="candidates screened at most (default 1000)")
+    parser.add_argument("--sample", type=int, default=None, metavar="N",
+                        help="measure every candidate on N of the deep-searched modules, spread over packages "
+                             "(default all of them)")
     parser.add_argument("--screen-minutes", type=float, default=None,
                         help="screen new pipelines for at most M minutes (cached verdicts always count)")
     parser.add_argument("--min-evaluations", type=int, default=500,
@@ -51,6 +57,8 @@ def register(subparsers) -> argparse.ArgumentParser:
 def cmd_pool(args: argparse.Namespace) -> int:
     if bool(args.output) == bool(args.report):
         raise UsageError("give either -o POOL.json (build a pool) or --report POOL.json")
+    if args.sample is not None and args.sample < 1:
+        raise UsageError(f"--sample must be at least 1 (got {args.sample})")
     if args.size < 1:
         raise UsageError(f"-P must be at least 1 (got {args.size})")
     if not Path(args.db).is_file():
@@ -65,22 +73,24 @@ def _build(store, args) -> int:
     import sys
 
     from ..pipelines.workers import WorkerPool
+    from .matrix import spread_over_packages
     from .pool import build_pool
 
     train = store.module_hashes(split="train")
-    sample = [m for m in train if store.count_evaluations(m) >= args.min_evaluations]
+    searched = [m for m in train if store.count_evaluations(m) >= args.min_evaluations]
+    sample = spread_over_packages(store, searched)[:args.sample]
     if not sample:
         raise UserError(f"{args.db}: no training module has {args.min_evaluations} evaluations; "
                         "run the deep search first (passlm tune --split train --budget 1000)")
     with WorkerPool(jobs=args.jobs) as workers:
-        pool = build_pool(store, train, sample, args.size, workers, args.per_module, args.max_candidates,
+        pool = build_pool(store, train, searched, sample, args.size, workers, args.per_module, args.max_candidates,
                           None if args.screen_minutes is None else 60 * args.screen_minutes,
                           log=lambda message: print(f"passlm pool: {message}", file=sys.stderr, flush=True))
     if not pool.pipelines:
         raise UserError(f"{args.db}: no screened candidate beats -Oz on any sample module")
     pool.save(args.output)
-    print(f"{len(pool.pipelines)} pipelines (of {pool.candidates} screened candidates): oracle "
-          f"{pool.improvement * 100:+.2f}% geomean over -Oz on {pool.modules} sample training modules; "
+    print(f"{len(pool.pipelines)} pipelines (of {pool.candidates} candidates): oracle "
+          f"{pool.improvement * 100:+.2f}% geomean over -Oz on {pool.modules} deep-searched training modules; "
           f"written to {args.output}")
     return 0
 
