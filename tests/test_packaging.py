@@ -125,7 +125,7 @@ def plain(wheel, tmp_path_factory) -> Path:
 def full(wheel, tmp_path_factory) -> Path:
     # torch first and pinned to the CPU build the tests run with (bootstrap.sh's
     # rule): resolved from pip's local source, never the CUDA one.
-    venv = make_venv(tmp_path_factory.mktemp("full") / "venv", f"torch=={version('torch')}", f"{wheel}[model]")
+    venv = make_venv(tmp_path_factory.mktemp("full") / "venv", f"torch=={version('torch')}", f"{wheel}[model,gym]")
     yield venv
     run([venv / "bin" / "passlm", "serve", "--stop"], check=False)
 
@@ -218,6 +218,31 @@ def test_demo_and_screen_from_the_wheel_in_an_empty_folder(full, empty):
     programs = len([*(REPO / "examples").glob("*.c"), *(REPO / "screening" / "programs").glob("*.c")])
     assert screen.stdout.startswith("pass") and f"{programs} programs ok" in screen.stdout, screen.stdout
     assert os.listdir(empty) == []  # nothing written where it ran
+
+
+AGENT = """\
+import gymnasium as gym
+import passlm.gym  # registers passlm/PhaseOrdering-v0
+
+env = gym.make("passlm/PhaseOrdering-v0", observation_space="autophase")
+env.action_space.seed(0)
+observation, info = env.reset(seed=0)
+for step in range(5):
+    observation, reward, terminated, truncated, info = env.step(env.action_space.sample())
+print(info["benchmark"], len(observation), info["pipeline"], f"{info['improvement']:+.4f}")
+"""
+
+
+@pytest.mark.slow
+def test_an_agent_runs_from_the_wheel_with_the_gym_extra(full, plain, empty):
+    """The issue's 10-line script, in an empty folder, on the benchmarks installed with passlm."""
+    (empty / "agent.py").write_text(AGENT)
+    result = run([full / "bin" / "python", "agent.py"], cwd=empty, timeout=600)
+    benchmark, features, pipeline, improvement = result.stdout.split()
+    assert benchmark.endswith(".c") and int(features) == 56 and pipeline
+    float(improvement)
+    without = run([plain / "bin" / "python", "-c", "import passlm.gym"], cwd=empty, check=False)
+    assert without.returncode != 0 and "pip install 'passlm[gym]'" in without.stderr
 
 
 @pytest.mark.slow
