@@ -1,8 +1,11 @@
 """RankerLM: one forward pass scores the pool; candidates, margin, save and load."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import passlm
 from passlm.defaults import OZ
 from passlm.model.ranker import RankerConfig, RankerLM
 
@@ -49,3 +52,25 @@ def test_save_and_load_through_the_model_engine(ranker, tmp_path, example_texts)
     assert all(c.pipeline in POOL or c.pipeline == OZ for c in answer)
     with pytest.raises(ValueError, match="no such model directory"):
         make_engine(f"model:{tmp_path / 'missing'}")
+
+
+def test_the_trunk_starts_from_the_shipped_generative_model():
+    import torch
+
+    from passlm.model.ranker import shape_of
+    from passlm.model.tokenizer import load_tokenizer
+
+    shipped = Path(passlm.__file__).parent / "models" / "default"
+    config = RankerConfig(pool=["function(sroa)", "globaldce"], context=256, **shape_of(shipped))
+    lm = RankerLM.create(load_tokenizer(str(shipped)), config)
+    fresh = lm.model.model.embed_tokens.weight.clone()
+    lm.start_trunk_from(shipped)
+    from safetensors.torch import load_file
+
+    weights = load_file(str(shipped / "model.safetensors"))
+    assert torch.equal(lm.model.model.embed_tokens.weight, weights["model.embed_tokens.weight"])
+    assert torch.equal(lm.model.model.layers[3].mlp.down_proj.weight, weights["model.layers.3.mlp.down_proj.weight"])
+    assert not torch.equal(fresh, weights["model.embed_tokens.weight"])
+    narrow = RankerLM.create(load_tokenizer(str(shipped)), RankerConfig(pool=["globaldce"], hidden=128, heads=4))
+    with pytest.raises(ValueError, match="do not fit"):
+        narrow.start_trunk_from(shipped)

@@ -94,3 +94,18 @@ def test_passlm_train_task_rank(tiny_corpus, tmp_path, capsys):
     assert json.loads((out / "passlm.json").read_text())["format"] == "passlm-ranker"
     assert main(["train", "--task", "rank", "--db", str(tiny_corpus), "--out", str(tmp_path / "x")]) == 2
     assert "needs --pool" in capsys.readouterr().err
+
+
+def test_a_ranker_started_from_the_shipped_model_takes_its_shape_and_tokenizer(tiny_corpus, tmp_path):
+    from pathlib import Path
+
+    import passlm
+    from passlm.model.ranker import RankerLM
+
+    shipped = Path(passlm.__file__).parent / "models" / "default"
+    out = tmp_path / "r"
+    train_ranker(tiny_config(tiny_corpus, tmp_path, epochs=1, init_from=str(shipped)), out)
+    lm = RankerLM.load(out)
+    assert (lm.config.hidden, lm.config.layers, lm.config.intermediate) == (256, 4, 704)
+    assert len(lm.tokenizer) == 4197  # the shipped model's tokenizer, not one trained on the tiny corpus
+    assert RankTrainConfig.load(out).init_from == str(shipped)

@@ -71,6 +71,20 @@ class RankerConfig:
             eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
 
 
+def shape_of(directory: str | Path) -> dict:
+    """The RankerConfig fields (hidden, layers, heads, intermediate) of a generative
+    model directory's Llama, so that a ranker's trunk can start from its weights."""
+    import json
+
+    path = Path(directory) / "config.json"
+    try:
+        c = json.loads(path.read_text())
+        return {"hidden": c["hidden_size"], "layers": c["num_hidden_layers"],
+                "heads": c["num_attention_heads"], "intermediate": c["intermediate_size"]}
+    except (OSError, ValueError, KeyError) as e:
+        raise ValueError(f"{path}: not a Llama config ({e})") from None
+
+
 class RankerLM:
     """A ranker, its tokenizer and its config, ready to score."""
 
@@ -93,6 +107,19 @@ class RankerLM:
         with torch.no_grad():  # start at the prior: the head adds nothing yet
             model.score.weight.mul_(0.01)
         return cls(model, tokenizer, config)
+
+    def start_trunk_from(self, directory: str | Path) -> None:
+        """Starts the trunk (embeddings, layers, final norm) from a generative model's
+        weights: it has read the corpus's IR for longer than a ranker's rows allow.
+        The shapes must match (``shape_of`` gives them); the head stays new."""
+        from safetensors.torch import load_file
+
+        weights = load_file(str(Path(directory) / "model.safetensors"))
+        trunk = {k[len("model."):]: v for k, v in weights.items() if k.startswith("model.")}
+        try:
+            self.model.model.load_state_dict(trunk, strict=True)
+        except RuntimeError as e:
+            raise ValueError(f"{directory}: its weights do not fit this ranker's trunk ({e})") from None
 
     def save(self, directory: str | Path) -> None:
         save_model(self.model, self.tokenizer, directory, FORMAT, self.config)

@@ -68,6 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "rank: IR -> the size of every pool pipeline")
     parser.add_argument("--pool", help="the pool file (passlm pool); task rank")
     parser.add_argument("--tokenizer-from", metavar="DIR", help="task rank: reuse this model's tokenizer")
+    parser.add_argument("--init-from", metavar="DIR",
+                        help="task rank: start the trunk from this generative model (its weights, shape and "
+                             "tokenizer), e.g. the shipped python/passlm/models/default")
     parser.add_argument("--db", help="the corpus store (passlm data build / passlm tune); task pipeline")
     parser.add_argument("--pairs", help="training pairs (passlm data pairs); task disasm")
     parser.add_argument("--eval-pairs", help="held-out pairs lifted after every epoch; task disasm")
@@ -107,6 +110,7 @@ def rank_config_from_args(args):
     model = RankerConfig(**_given(args, MODEL_OPTIONS, RankerConfig()))
     return RankTrainConfig(db=str(Path(args.db).resolve()), pool=str(Path(args.pool).resolve()), model=model,
                            tokenizer_from=str(Path(args.tokenizer_from).resolve()) if args.tokenizer_from else "",
+                           init_from=str(Path(args.init_from).resolve()) if args.init_from else "",
                            **_given(args, TRAIN_OPTIONS, RankTrainConfig()))
 
 

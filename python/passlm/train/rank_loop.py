@@ -51,6 +51,7 @@ class RankTrainConfig:
     limit_modules: int = 0          # the first N training modules only (0: all)
     model: RankerConfig = field(default_factory=RankerConfig)
     tokenizer_from: str = ""        # a model directory whose tokenizer to reuse ("" trains one)
+    init_from: str = ""             # a generative model whose trunk, shape and tokenizer start the ranker
     vocab_size: int = 4096
     tokenizer_modules: int = 400
     epochs: int = 8
@@ -162,6 +163,12 @@ def train_ranker(config: RankTrainConfig, out: str | Path) -> list[dict]:
     train_rows = {m: rows[m] for m in train_modules}
     val_rows = {m: rows[m] for m in val_modules}
     config.model.prior = prior_of(train_rows, len(pool))
+    if config.init_from:
+        from ..model.ranker import shape_of
+
+        config.tokenizer_from = config.init_from
+        for name, value in shape_of(config.init_from).items():
+            setattr(config.model, name, value)
     start_run(config, out, RankTrainConfig.load)
     torch.manual_seed(config.seed)
     _log(f"{len(train_modules)} training and {len(val_modules)} validation modules, pool of {len(pool)}")
@@ -169,8 +176,13 @@ def train_ranker(config: RankTrainConfig, out: str | Path) -> list[dict]:
                  else _tokenizer(config, out, store, train_modules))
 
     device = default_device()
-    lm, state = resume_or_create(out / CHECKPOINT, RankerLM.load,
-                                 lambda: RankerLM.create(tokenizer, config.model, config.seed), device)
+    def create() -> RankerLM:
+        lm = RankerLM.create(tokenizer, config.model, config.seed)
+        if config.init_from:
+            lm.start_trunk_from(config.init_from)
+        return lm
+
+    lm, state = resume_or_create(out / CHECKPOINT, RankerLM.load, create, device)
     encoded = _encoded(out, config.train_split, store, modules, lm.encode)
     lengths = [len(encoded[m]) for m in train_modules]
 
