@@ -9,11 +9,13 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passlm/Core.h"
+#include "passlm/Search.h"
 
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
+#include <nanobind/stl/set.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/unique_ptr.h>
 #include <nanobind/stl/vector.h>
@@ -430,6 +432,62 @@ NB_MODULE(_core, m) {
         "'no-candidate-ok' (all failed, or none) or 'baseline-failed' (-Oz "
         "failed: kept unmeasured, nothing compared). Rules: "
         "passlm::chooseByGuard in Core.h.");
+  // The search after the guard (passlm/Search.h): the plugin's generator.
+  m.def(
+      "split_pipeline_elements",
+      [](const std::string &Pipeline) {
+        return passlm::splitPipelineElements(Pipeline);
+      },
+      "pipeline"_a,
+        "Top-level elements of a pipeline: commas outside () and <> "
+        "(as passlm.pipelines.space.split_elements).");
+  m.def(
+      "search_seed",
+      [](const std::string &Hash) { return passlm::searchSeed(Hash); },
+      "content_hash"_a,
+        "The seed of a module's search from its Module.hash, as the plugin "
+        "derives it.");
+  m.def(
+      "propose_mutation",
+      [](const std::vector<std::string> &Ranked, const std::string &Best,
+         uint64_t Seed, const std::set<std::string> &Measured) {
+        return passlm::proposeMutation(Ranked, Best, Seed, Measured);
+      },
+      "ranked"_a, "best"_a, "seed"_a, "measured"_a,
+      "One mutation of best (insert, delete, replace, swap, splice with the "
+      "ranked candidates' elements, higher ranks more often), never one of "
+      "measured nor a nondeterministic pipeline; None when none is found. "
+      "Pure: the same arguments give the same answer. Rules: "
+      "passlm::proposeMutation in Search.h.");
+  nb::class_<passlm::HillClimb>(
+      m, "HillClimb",
+      "One module's search after the guard, as the plugin runs it: propose() "
+      "the next mutation of the best, record() its measured size (None: it "
+      "failed); the best changes only for a strictly smaller size.")
+      .def(nb::init<std::vector<std::string>, std::string, uint64_t,
+                    std::vector<std::string>, uint64_t>(),
+           "ranked"_a, "best"_a, "best_size"_a, "measured"_a, "seed"_a)
+      .def("propose", &passlm::HillClimb::propose,
+           "The next pipeline to measure, or None when none is left.")
+      .def(
+          "record",
+          [](passlm::HillClimb &Self, const std::string &Pipeline,
+             std::optional<uint64_t> Size) {
+            return Self.record(Pipeline, Size);
+          },
+          "pipeline"_a, "size"_a.none(),
+           "A measured result; True when it became the best.")
+      .def_prop_ro("best", &passlm::HillClimb::best)
+      .def_prop_ro("best_size", &passlm::HillClimb::bestSize)
+      .def_prop_ro("trials", &passlm::HillClimb::trials)
+      .def_prop_ro("failures", &passlm::HillClimb::failures)
+      .def_prop_ro("improvements", &passlm::HillClimb::improvements);
+  m.attr("NONDETERMINISTIC_PASSES") = nb::cast([] {
+    std::vector<std::string> Names;
+    for (const char *Name : passlm::NondeterministicPasses)
+      Names.push_back(Name);
+    return Names;
+  }());
   m.def("load_pass_plugin", &loadPassPlugin, "path"_a,
         "Load an LLVM pass plugin; later pipelines may name its passes.");
   m.attr("LLVM_VERSION") = LLVM_VERSION_STRING;

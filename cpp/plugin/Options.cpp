@@ -54,12 +54,14 @@ static Error setOption(Options &O, StringRef Key, StringRef Value) {
     return Flag(O.Adopt);
   else if (Key == "debug")
     return Flag(O.Debug);
+  else if (Key == "search")
+    return Number(O.Search, 0);
   else
     return createStringError(inconvertibleErrorCode(),
                              "unknown parameter '" + Key +
                                  "' (known: engine, k, guard, print, strict, "
                                  "python, timeout_ms, budget_ms, overlap_ms, adopt, "
-                                 "debug)");
+                                 "debug, search)");
   return Error::success();
 }
 
@@ -72,7 +74,8 @@ Options Options::fromEnvironment(std::string &Problems) {
                    {"PASSLM_TIMEOUT_MS", "timeout_ms"},
                    {"PASSLM_BUDGET_MS", "budget_ms"},
                    {"PASSLM_OVERLAP_MS", "overlap_ms"},
-                   {"PASSLM_ADOPT", "adopt"},     {"PASSLM_DEBUG", "debug"}};
+                   {"PASSLM_ADOPT", "adopt"},     {"PASSLM_DEBUG", "debug"},
+                   {"PASSLM_SEARCH", "search"}};
   Options O;
   for (const auto &V : Variables) {
     const char *Value = std::getenv(V.Variable);

@@ -34,6 +34,9 @@ struct Options {
                            // exactly (checked), which some modules miss (-g)
   bool Debug = false;      // PASSLM_DEBUG: one "passlm: debug:" line per module
                            // (the engine's route, trials, codegens, reuse)
+  unsigned Search = 0;     // PASSLM_SEARCH: after the guard, this many more
+                           // trials, each a mutation of the best so far
+                           // (Search.h); 0: none. Needs the guard.
 
   /// Defaults overridden by the PASSLM_* environment. Malformed values are
   /// reported in Problems (one "passlm: warning: ..." line each) and ignored.

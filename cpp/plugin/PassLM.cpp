@@ -11,6 +11,7 @@
 
 #include "Isolation.h"
 #include "PythonEngine.h"
+#include "Search.h"
 #include "ServerClient.h"
 #include "passlm/Core.h"
 
@@ -111,6 +112,8 @@ private:
   }
 
   std::string measureAll(const std::vector<std::string> &Candidates, bool &Complete);
+  std::string search(const std::vector<std::string> &Candidates,
+                     const std::string &Chosen);
 
   Module &M;
   std::string Hash;                     // of the IR, when the engine wanted it
@@ -130,6 +133,8 @@ private:
   unsigned Trials = 0;     // trials collected
   /// The optimized module each measured trial made, by pipeline.
   std::map<std::string, OptimizedModule> Optimized;
+  std::vector<std::string> Ranked;     // candidates measured ok, engine's order
+  std::optional<SearchSummary> Searched; // when the search ran (Search.h)
 
 public:
   /// What Pipeline made of the module in its trial, if it was measured and
@@ -282,6 +287,8 @@ void Chooser::rememberVerdict(const Verdict &V) {
 }
 
 std::string Chooser::choose() {
+  if (O.Search && !O.Guard)
+    warnSearchNeedsGuard(O.Search);
   std::vector<std::string> Candidates = candidates();
   if (Candidates.empty()) {
     if (!Dropped.empty())
@@ -298,7 +305,8 @@ std::string Chooser::choose() {
   }
   // An earlier build already tried this very IR with these candidates and
   // these settings (a server remembers): run what it chose, try nothing.
-  if (Known &&
+  // Not with the search: its choice is no verdict's (the key has no search).
+  if (Known && !O.Search &&
       (Known->Pipeline == BaselinePipeline ||
        std::find(Candidates.begin(), Candidates.end(), Known->Pipeline) !=
            Candidates.end())) {
@@ -311,6 +319,8 @@ std::string Chooser::choose() {
   }
   bool Complete = true;
   std::string Chosen = measureAll(Candidates, Complete);
+  if (O.Search && O.Guard && !Chosen.empty())
+    return search(Candidates, Chosen);
   if (Complete && !Chosen.empty())
     rememberVerdict(Verdict{Chosen, ChosenSize, BaselineSize});
   return Chosen.empty() ? BaselinePipeline : Chosen;
@@ -352,6 +362,8 @@ std::string Chooser::measureAll(const std::vector<std::string> &Candidates,
           Optimized[P] = std::move(T.Module);
       }
       Results.push_back(Measured{T.Ok, T.ObjectSize, T.Error});
+      if (T.Ok)
+        Ranked.push_back(P);
       if (T.Ok && !O.Guard)
         break; // the first that works wins: the rest cannot change that
     }
@@ -384,6 +396,34 @@ std::string Chooser::measureAll(const std::vector<std::string> &Candidates,
   }
 }
 
+/// The opt-in search (Search.h): O.Search more trials around the guard's
+/// choice, each on the candidates' trial path; returns what to keep.
+std::string Chooser::search(const std::vector<std::string> &Candidates,
+                            const std::string &Chosen) {
+  std::vector<std::string> Measured(Candidates);
+  Measured.push_back(BaselinePipeline);
+  HillClimb Climb(Ranked, Chosen, ChosenSize, Measured,
+                  searchSeed(Hash.empty() ? contentHash(M) : Hash));
+  Searched = searchAfterGuard(Climb, O.Search, [&](const std::string &P) {
+    unsigned Left = remainingMs();
+    if (Left == 0)
+      return SearchTrial{};
+    Trial T = tryInChild(M, P, true, Left, &Modules, O.Adopt);
+    ++Trials;
+    if (O.Adopt && T.Ok)
+      Optimized[P] = std::move(T.Module);
+    return SearchTrial{true, T.Ok ? std::optional<uint64_t>(T.ObjectSize)
+                                  : std::nullopt};
+  });
+  if (Searched->OutOfTime)
+    problem("time budget of " + std::to_string(O.BudgetMs) + " ms spent after " +
+                std::to_string(Searched->Trials) + " of " +
+                std::to_string(O.Search) + " search trials",
+            false);
+  ChosenSize = Climb.bestSize();
+  return Climb.best();
+}
+
 std::string Chooser::debugLine() const {
   return "passlm: debug: " + Name + ": route=" + routeName(AnsweredBy) +
          " trials=" + std::to_string(Trials) +
@@ -391,7 +431,8 @@ std::string Chooser::debugLine() const {
          " reused=" + std::to_string(Modules.Reused) +
          " verdict=" + (FromVerdict ? "yes" : "no") +
          " baseline=" + (!BaselineStarted ? "none" : BaselineEarly ? "early" : "after") +
-         " adopted=" + (Adopted ? "yes" : "no");
+         " adopted=" + (Adopted ? "yes" : "no") +
+         (Searched ? " " + Searched->debugText() : "");
 }
 
 } // namespace

@@ -23,7 +23,14 @@ COLUMNS = (
 )
 #: The columns that aggregates are computed for (all but the baseline).
 AGGREGATED = tuple(key for key, _ in COLUMNS if key != "Oz")
-LABELS = dict(COLUMNS)
+#: Columns of some evaluations only (``--search N``), after the others where present.
+OPTIONAL_COLUMNS = (("searched", "guarded + search"),)
+LABELS = dict(COLUMNS + OPTIONAL_COLUMNS)
+
+
+def present_columns(rows: list[dict]) -> tuple[str, ...]:
+    """The optional columns every row has."""
+    return tuple(key for key, _ in OPTIONAL_COLUMNS if rows and all(key in r for r in rows))
 
 
 def is_ok(result: Optional[dict]) -> bool:
@@ -87,7 +94,7 @@ def aggregate(rows: list[dict]) -> dict:
         "excluded": [{"name": r["name"], "hash": r["hash"],
                       "reason": (f"-Oz {r['Oz']['status']}" if not is_ok(r["Oz"]) else "-Oz object is empty")}
                      for r in rows if not usable(r)],
-        "columns": {column: _column_aggregate(kept, column) for column in AGGREGATED},
+        "columns": {column: _column_aggregate(kept, column) for column in AGGREGATED + present_columns(rows)},
         "predictions": dict(sorted(Counter(r["prediction"]["status"] for r in kept).items())),
         # Modules longer than the model's context, condensed to fit (None: the engine does not say).
         "condensed": (sum(bool(r["prediction"].get("condensed")) for r in rows)

@@ -1,6 +1,6 @@
 """``passlm eval``: one command that reproduces every number, with plots.
 
-    passlm eval SUITE [--engine SPEC] [-k N] [--tuned DB] [-o OUT.json | --json]
+    passlm eval SUITE [--engine SPEC] [-k N] [--tuned DB] [--search N] [-o OUT.json | --json]
                       [--report DIR] [--seed S] [--jobs 2] [--timeout 60]
     passlm eval --replay OUT.json [--jobs N] [-o OUT2.json | --json] [--report DIR]
     passlm eval --task disasm PAIRS.jsonl [--engine lifter:default] [-k N] [--limit N] [-o OUT.json | --json]
@@ -65,6 +65,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="candidates asked of the engine (default 4)")
     parser.add_argument("--tuned", metavar="DB", help="a store with autotuning results to compare with")
     parser.add_argument("--seed", type=int, metavar="S", help="seed for the engine's randomness (default 0)")
+    parser.add_argument("--search", type=_search_trials, metavar="N",
+                        help="add the column the plugin's search=N keeps: N mutations around the guard's choice "
+                             "(default 0: none)")
     command.add_output_option(parser, "every number and a manifest (JSON)")
     command.add_json_flag(parser, "what -o writes (instead of the table)")
     parser.add_argument("--report", metavar="DIR", help="write DIR/report.md and PNG plots")
@@ -77,6 +80,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="pipeline (default): object sizes; disasm: lifting held-out pairs (SUITE = pairs file)")
     parser.add_argument("--perplexity", action="store_true", help="the held-out perplexity of the engine's model")
     parser.add_argument("--limit", type=command.positive_int, metavar="N", help="the first N modules or pairs only")
+
+
+def _search_trials(text: str) -> int:
+    """--search's argparse type: an integer of at least 0, as the plugin's search= (else a usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, not {value}")
+    return value
 
 
 def _progress():
@@ -144,7 +158,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.replay:
         fixed = [name for name, value in (("SUITE", args.suite), ("--engine", args.engine), ("-k", args.k),
-                                          ("--seed", args.seed), ("--tuned", args.tuned)) if value is not None]
+                                          ("--seed", args.seed), ("--tuned", args.tuned),
+                                          ("--search", args.search)) if value is not None]
         if fixed:
             raise UsageError(f"--replay re-runs the recorded settings; drop {', '.join(fixed)}")
     elif args.suite is None:
@@ -156,7 +171,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return _text_task(args, show, done)
     settings = Settings(engine=args.engine or os.environ.get("PASSLM_ENGINE") or DEFAULT_ENGINE,
                         k=4 if args.k is None else args.k, seed=args.seed or 0, tuned=args.tuned,
-                        jobs=args.jobs or 2, timeout=args.timeout or 60.0)
+                        jobs=args.jobs or 2, timeout=args.timeout or 60.0, search=args.search or 0)
     from ..engine import make_engine
 
     engine = make_engine(settings.engine)  # a bad spec fails before the suite is compiled

@@ -59,7 +59,8 @@ def settings_of(doc: dict, jobs: Optional[int] = None, timeout: Optional[float] 
     m = doc["manifest"]
     return Settings(engine=m["engine"]["resolved"], k=m["settings"]["k"], seed=m["settings"]["seed"],
                     tuned=m["tuned"]["resolved"] if m["tuned"] else None,
-                    jobs=jobs or m["settings"]["jobs"], timeout=timeout or m["settings"]["timeout"])
+                    jobs=jobs or m["settings"]["jobs"], timeout=timeout or m["settings"]["timeout"],
+                    search=m["settings"].get("search", 0))
 
 
 def _same(a: Any, b: Any) -> bool:

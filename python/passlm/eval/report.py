@@ -8,7 +8,7 @@ import shlex
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .aggregate import AGGREGATED, LABELS, improvement_of, is_ok, usable
+from .aggregate import AGGREGATED, LABELS, improvement_of, is_ok, present_columns, usable
 
 #: Columns of the per-module table and of the plots comparing engines.
 SHOWN = ("O0", "Oz", "top1", "best_of_k", "best_of_k_guarded", "tuned")
@@ -56,7 +56,7 @@ def _shown(doc: dict, columns: Sequence[str]) -> list[str]:
 def module_cells(doc: dict, key: str = "object_size") -> list[list[str]]:
     """Header and one row per module: object sizes (or instruction counts) and change against -Oz;
     with sizes, the prediction latency."""
-    shown = _shown(doc, SHOWN)
+    shown = _shown(doc, SHOWN) + list(present_columns(doc["modules"]))
     latency = key == "object_size"
     rows = [["module", *(LABELS[c] for c in shown), *(["predict ms"] if latency else [])]]
     for r in doc["modules"]:
@@ -76,7 +76,7 @@ def aggregate_cells(doc: dict) -> list[list[str]]:
     tuned = bool(doc["manifest"]["tuned"])
     rows = [["", "ok", "improvement (geomean)", "total size", "smaller/equal/larger", "instructions (geomean)",
              *(["of autotuner"] if tuned else []), "not ok"]]
-    for column in _shown(doc, AGGREGATED):
+    for column in _shown(doc, AGGREGATED) + list(present_columns(doc["modules"])):
         a = doc["aggregates"]["columns"][column]
         fraction = a["fraction_of_tuned"]
         # -O0 is no prediction: its fraction of the autotuner's gain is in the JSON only.
@@ -113,7 +113,8 @@ def summary_lines(doc: dict) -> list[str]:
 def format_terminal(doc: dict) -> str:
     m = doc["manifest"]
     s = m["settings"]
-    head = (f"engine: {m['engine']['spec']}  k={s['k']}  seed={s['seed']}\n"
+    head = (f"engine: {m['engine']['spec']}  k={s['k']}  seed={s['seed']}"
+            + (f"  search={s['search']}" if s.get("search") else "") + "\n"
             f"suite: {m['suite']['description']}")
     if m["tuned"]:
         head += f"\nautotuner: {m['tuned']['spec']}"

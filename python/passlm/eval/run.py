@@ -29,6 +29,9 @@ object, and IR instruction count) under these columns:
     with ``--tuned DB``: the autotuner's best for the module
     (``Store.best(hash, "size")``, as recorded); None when the store has no
     successful evaluation of the module, or no store was given.
+``searched``
+    with ``--search N`` only: ``best_of_k_guarded``, then N trials of the
+    plugin's search around it (``passlm.eval.search``): what ``search=N`` keeps.
 
 Every evaluation runs in a ``WorkerPool`` process, so a candidate that aborts
 LLVM costs a ``crash`` row, never the evaluation. Prediction latency is the
@@ -83,10 +86,13 @@ class Settings:
     tuned: Optional[str] = None  # a Store with autotuning results
     jobs: int = 2
     timeout: float = 60.0
+    search: int = 0  # trials of the plugin's search after the guard (the searched column); 0: none
 
     def __post_init__(self) -> None:
         if self.k < 1 or self.jobs < 1 or not self.timeout > 0:
             raise EvalError("-k and --jobs must be at least 1, --timeout positive")
+        if self.search < 0:
+            raise EvalError("--search must be at least 0")
         if self.tuned and not Path(self.tuned).is_file():
             raise EvalError(f"{self.tuned}: no such store (--tuned)")
 
@@ -286,6 +292,10 @@ def run_eval(suite: Suite, settings: Settings, command: Optional[list[str]] = No
             progress(f"predicted {i}/{len(suite)}")
     results = evaluate_all(suite, predictions, settings.jobs, settings.timeout, progress)
     rows = [build_row(m, p, results, tuned.get(m.hash)) for m, p in zip(suite, predictions)]
+    if settings.search:
+        from .search import add_searched_column
+
+        add_searched_column(suite, rows, settings.search, settings.jobs, settings.timeout, progress)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -294,7 +304,8 @@ def run_eval(suite: Suite, settings: Settings, command: Optional[list[str]] = No
             "engine": {"spec": settings.engine, "resolved": identity.resolve_engine_spec(settings.engine),
                        "model_hash": identity.model_hash(settings.engine)},
             "settings": {"k": settings.k, "seed": settings.seed, "jobs": settings.jobs,
-                         "timeout": settings.timeout},
+                         "timeout": settings.timeout,
+                         **({"search": settings.search} if settings.search else {})},
             "suite": {"spec": suite.spec, "kind": suite.kind, "resolved": suite.resolved,
                       "description": suite.description, "modules": [m.hash for m in suite]},
             "tuned": ({"spec": settings.tuned, "resolved": str(Path(settings.tuned).resolve())}
