@@ -99,15 +99,24 @@ def missing_subcommand(parser: argparse.ArgumentParser, subparsers) -> Callable[
     return func
 
 
-def positive_int(text: str) -> int:
-    """An argparse ``type``: an integer of at least 1 (else a usage error)."""
+def _int_at_least(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}, not {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type``: an integer of at least 1 (else a usage error)."""
+    return _int_at_least(text, 1)
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse ``type``: an integer of at least 0 (else a usage error)."""
+    return _int_at_least(text, 0)
 
 
 def add_json_flag(parser: argparse.ArgumentParser, what: str = "the result") -> None:

@@ -65,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="candidates asked of the engine (default 4)")
     parser.add_argument("--tuned", metavar="DB", help="a store with autotuning results to compare with")
     parser.add_argument("--seed", type=int, metavar="S", help="seed for the engine's randomness (default 0)")
-    parser.add_argument("--search", type=_search_trials, metavar="N",
+    parser.add_argument("--search", type=command.non_negative_int, metavar="N",
                         help="add the column the plugin's search=N keeps: N mutations around the guard's choice "
                              "(default 0: none)")
     command.add_output_option(parser, "every number and a manifest (JSON)")
@@ -80,17 +80,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="pipeline (default): object sizes; disasm: lifting held-out pairs (SUITE = pairs file)")
     parser.add_argument("--perplexity", action="store_true", help="the held-out perplexity of the engine's model")
     parser.add_argument("--limit", type=command.positive_int, metavar="N", help="the first N modules or pairs only")
-
-
-def _search_trials(text: str) -> int:
-    """--search's argparse type: an integer of at least 0, as the plugin's search= (else a usage error)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, not {value}")
-    return value
 
 
 def _progress():
