@@ -74,3 +74,27 @@ def test_the_trunk_starts_from_the_shipped_generative_model():
     narrow = RankerLM.create(load_tokenizer(str(shipped)), RankerConfig(pool=["globaldce"], hidden=128, heads=4))
     with pytest.raises(ValueError, match="do not fit"):
         narrow.start_trunk_from(shipped)
+
+
+def test_candidates_after_the_first_cover_the_nearest_training_rows(small_tokenizer, tmp_path):
+    import torch
+
+    # Pipelines 0 and 1 are near copies (they win together); 2 wins where they lose.
+    rows = torch.tensor([[-0.10, -0.09, 0.05, 0.2]] * 3 + [[0.02, 0.03, -0.08, 0.2]] * 3)
+    config = RankerConfig(hidden=32, layers=1, heads=2, intermediate=64, context=256, pool=list(POOL),
+                          prior=[0.0] * 4, neighbours=6)
+    lm = RankerLM.create(small_tokenizer, config, seed=0)
+    lm.rows = rows
+    scores = [-0.05, -0.045, -0.01, 0.1]  # predicted order: 0, 1, 2
+    assert lm.order(scores, 2) == [0, 2]  # the complement, not the near copy
+    lm.config.neighbours = 0
+    assert lm.order(scores, 2) == [0, 1]
+    lm.config.neighbours, lm.config.margin = 6, 0.06  # nothing predicted to win by 6 %: -Oz first
+    assert lm.order(scores, 3) == [None, 0, 2]
+    assert [p for p, _ in lm.candidates(scores, 3)] == [OZ, POOL[0], POOL[2]]
+    lm.save(tmp_path / "r")
+    again = RankerLM.load(tmp_path / "r")
+    assert torch.equal(again.rows, rows) and again.order(scores, 3) == [None, 0, 2]
+    (tmp_path / "r" / "neighbours.safetensors").unlink()
+    with pytest.raises(ValueError, match="neighbours=6 needs"):
+        RankerLM.load(tmp_path / "r")

@@ -32,15 +32,16 @@ def test_a_tiny_ranker_trains_validates_and_loads(tiny_corpus, tmp_path):
     assert history[-1]["loss"] < history[0]["loss"]
     last = history[-1]
     assert last["validation_modules"] == 2  # 2 of the 9 training packages
-    for key in ("top1", "best_of_4", "best_of_16", "oracle", "coreset_4", "margin"):
+    for key in ("top1", "best_of_4", "best_of_16", "oracle", "coreset_4", "margin", "neighbours"):
         assert key in last
     assert last["best_of_4"] <= last["oracle"] + 1e-12  # no chooser beats the oracle of its pool
+    assert last["best_of_4"] >= last["best_of_4_predicted_order"]  # neighbours chosen on best of 4 (0 among them)
     names = {p.name for p in out.iterdir()}
     assert {"config.json", "model.safetensors", "tokenizer.json", "passlm.json", "train_config.json",
-            "history.jsonl", "checkpoint"} <= names
+            "history.jsonl", "checkpoint", "neighbours.safetensors"} <= names
     meta = json.loads((out / "passlm.json").read_text())
     assert meta["format"] == "passlm-ranker" and meta["config"]["pool"] == POOL
-    assert meta["config"]["margin"] == last["margin"]
+    assert meta["config"]["margin"] == last["margin"] and meta["config"]["neighbours"] == last["neighbours"]
     engine = make_engine(f"model:{out}")
     answer = engine.predict(_some_ir(tiny_corpus), 3)
     assert len(answer) == 3 and all(c.pipeline in POOL + [OZ] for c in answer)

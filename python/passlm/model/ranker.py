@@ -13,7 +13,16 @@ state at the last token (``<answer>``, which has attended to everything
 before it) goes through a linear head with one output per pool pipeline.
 
 What it predicts, per pipeline p: ``log(size_p / size_-Oz)`` of the module's
-object, the quantity the headline geomean averages. Output = head + prior,
+object, the quantity the headline geomean averages.
+
+Which k it proposes: the first is the pipeline predicted smallest (or -Oz,
+below the margin). A guard then keeps the best of the k, so the others should
+*complement* the first on modules like this one; the k predicted smallest
+tend to be near copies of one another (they win and lose together). With
+``neighbours`` n > 0, the rest are the greedy set cover (the coreset's rule)
+of the matrix rows of the n training modules whose measured rows are nearest
+to the predicted one (``neighbours.safetensors``), then the predicted order.
+Training chooses n, like the margin, on its validation packages. Output = head + prior,
 where ``prior[p]`` is p's mean log ratio over the training modules (saved in
 ``passlm.json``): the trunk learns how this module differs from the average
 one, and an untrained model already ranks like the coreset.
@@ -38,6 +47,7 @@ from .normalize import NORMALIZATION_VERSION
 from .tokenizer import PAD
 
 FORMAT = "passlm-ranker"
+NEIGHBOURS_FILE = "neighbours.safetensors"  # the training rows the candidates after the first cover
 
 #: A failed evaluation (crash, invalid, timeout) and every ratio beyond it count as this
 #: log ratio: bad enough never to be proposed, bounded so one outlier does not dominate the loss.
@@ -56,6 +66,7 @@ class RankerConfig:
     pool: list = field(default_factory=list)  # the P pipelines, in head order
     prior: list = field(default_factory=list)  # mean log ratio of each, on the training modules
     margin: float = 0.0    # top-1 without a guard proposes a pipeline only if it predicts a gain above this
+    neighbours: int = 0    # > 0: candidates after the first cover the rows of this many nearest training modules
     vocab_size: int = 0
     normalization: int = NORMALIZATION_VERSION
     notes: dict = field(default_factory=dict)
@@ -88,9 +99,10 @@ def shape_of(directory: str | Path) -> dict:
 class RankerLM:
     """A ranker, its tokenizer and its config, ready to score."""
 
-    def __init__(self, model, tokenizer, config: RankerConfig):
+    def __init__(self, model, tokenizer, config: RankerConfig, rows=None):
         self.model, self.tokenizer, self.config = model, tokenizer, config
         self.pad_id = tokenizer.convert_tokens_to_ids(PAD)
+        self.rows = rows  # [training modules, P] measured log ratios (a float tensor), or None
 
     # ------------------------------------------------------------ building
 
@@ -123,11 +135,25 @@ class RankerLM:
 
     def save(self, directory: str | Path) -> None:
         save_model(self.model, self.tokenizer, directory, FORMAT, self.config)
+        if self.rows is not None:
+            from safetensors.torch import save_file
+
+            save_file({"rows": self.rows.contiguous()}, str(Path(directory) / NEIGHBOURS_FILE))
 
     @classmethod
     def load(cls, directory: str | Path, device: Optional[str] = None) -> "RankerLM":
         """Raises ``ValueError`` naming the directory and what is wrong with it."""
-        return cls(*load_model_dir(directory, FORMAT, RankerConfig, "LlamaForSequenceClassification", device))
+        lm = cls(*load_model_dir(directory, FORMAT, RankerConfig, "LlamaForSequenceClassification", device))
+        path = Path(directory) / NEIGHBOURS_FILE
+        if path.is_file():
+            from safetensors.torch import load_file
+
+            lm.rows = load_file(str(path))["rows"]
+            if tuple(lm.rows.shape[1:]) != (len(lm.config.pool),):
+                raise ValueError(f"{path}: rows of {tuple(lm.rows.shape)}, not of the pool's {len(lm.config.pool)}")
+        elif lm.config.neighbours:
+            raise ValueError(f"{directory}: no {NEIGHBOURS_FILE}, which neighbours={lm.config.neighbours} needs")
+        return lm
 
     # ------------------------------------------------------------- scoring
 
@@ -155,20 +181,49 @@ class RankerLM:
         with torch.no_grad():
             return self.forward(batch).tolist()
 
-    def candidates(self, scores: list[float], k: int) -> list[tuple[str, float]]:
-        """The k candidates passlm proposes for one module's predicted log ratios
-        (``scores``), as (pipeline, predicted gain over -Oz), best first.
+    def order(self, scores: list[float], k: int) -> list[Optional[int]]:
+        """The k pool indices proposed for one module's predicted log ratios
+        (``scores``), best first; ``None`` stands for -Oz.
 
         The first is what a build without a guard runs, unmeasured: the pool
         pipeline predicted smallest if it is predicted to beat -Oz by more than
-        the margin, else ``default<Oz>`` (a wrong guess costs size, -Oz costs
-        nothing). The others are the next pipelines predicted smallest, which a
-        guard measures against -Oz and keeps only when they win.
-        """
-        order = sorted(range(len(scores)), key=lambda i: (scores[i], i))
-        ranked = [(self.config.pool[i], -scores[i]) for i in order]
-        first = ranked[0] if ranked and ranked[0][1] > self.config.margin else (OZ, 0.0)
-        return ([first] + [c for c in ranked if c[0] != first[0] and c[0] != OZ])[:k]
+        the margin, else -Oz (a wrong guess costs size, -Oz costs nothing). The
+        others, which a guard measures against -Oz and keeps only when they win,
+        start with the predicted smallest (when it is not first), then the
+        module docstring's cover of the nearest training rows, then the
+        predicted order."""
+        predicted = sorted(range(len(scores)), key=lambda i: (scores[i], i))
+        best = predicted[0]
+        first = best if -scores[best] > self.config.margin else None
+        others = predicted
+        if self.config.neighbours > 0 and self.rows is not None and k > 1:
+            covered = self._cover(scores, k, best)
+            others = covered + [i for i in predicted if i not in set(covered)]
+        return ([first] + [i for i in others if i != first])[:k]
+
+    def _cover(self, scores: list[float], limit: int, start: int) -> list[int]:
+        """Greedy set cover (the coreset's rule; ties to the lower index) of the
+        ``neighbours`` training rows nearest to ``scores``, from ``start``."""
+        import torch
+
+        predicted = torch.tensor(scores, dtype=self.rows.dtype)
+        distance = ((self.rows - predicted) ** 2).sum(1)
+        near = self.rows[torch.argsort(distance, stable=True)[:self.config.neighbours]]
+        best = torch.clamp(near[:, start], max=0.0)
+        chosen = [start]
+        while len(chosen) < limit:
+            gain = (best[:, None] - near).clamp(min=0).sum(0)
+            gain[chosen] = -1.0
+            i = int(torch.argmax(gain))  # the first of equal maxima: the lower index
+            if gain[i] <= 0:
+                break
+            chosen.append(i)
+            best = torch.minimum(best, near[:, i])
+        return chosen
+
+    def candidates(self, scores: list[float], k: int) -> list[tuple[str, float]]:
+        """``order`` as (pipeline, predicted gain over -Oz), best first."""
+        return [(OZ, 0.0) if i is None else (self.config.pool[i], -scores[i]) for i in self.order(scores, k)]
 
     def candidates_batch(self, batch: list[list[int]], k: int) -> list[list[tuple[str, float]]]:
         """``candidates`` for several encoded modules: one forward pass."""

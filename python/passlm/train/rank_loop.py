@@ -22,7 +22,9 @@ After every epoch the validation rows give, without compiling anything
 (``tune.ranking``): top-1 unguarded, best of 4 and of 16 guarded, the pool
 oracle, and the coreset of the same pool built on the training rows at 4 and
 16. The margin of top-1 (``RankerConfig.margin``) is chosen there too: the
-one that maximizes validation top-1.
+one that maximizes validation top-1; and the neighbours
+(``RankerConfig.neighbours``, whose rows the model directory keeps): the
+number that maximizes validation best of 4, against 0 (the predicted order).
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from .data import batches
 from .loop import CHECKPOINT, _log, _encoded, _tokenizer, resume_or_create, run_epochs, start_run
 
 MARGINS = (0.0, 0.0025, 0.005, 0.01, 0.02, 0.04, 1.0)  # 1.0: never leave -Oz
+NEIGHBOURS = (0, 10, 20, 40, 80)  # 0: the candidates after the first in predicted order
 
 
 @dataclass
@@ -112,7 +115,9 @@ def listwise_mse(predicted, target, mask, temperature: float, weight: float):
 
 
 def validate(lm, rows: dict[str, list], encoded: dict[str, list[int]], train_rows: dict[str, list]) -> dict:
-    """Validation figures from the matrix (nothing compiled); sets the model's margin."""
+    """Validation figures from the matrix (nothing compiled); sets the model's
+    margin (best top-1) and its neighbours (best of 4, the plugin's default k;
+    ties to fewer)."""
     if not rows:
         return {}
     modules = sorted(rows)
@@ -121,23 +126,39 @@ def validate(lm, rows: dict[str, list], encoded: dict[str, list[int]], train_row
         chunk = modules[start:start + 16]
         for m, s in zip(chunk, lm.scores_batch([encoded[m] for m in chunk])):
             scores[m] = s
-    order = {m: sorted(range(len(s)), key=lambda i: (s[i], i)) for m, s in scores.items()}
     best_margin, best_top1 = None, None
     for margin in MARGINS:
-        first = {m: order[m][0] if -scores[m][order[m][0]] > margin and rows[m][order[m][0]] is not None else None
-                 for m in modules}
-        figure = ranking.top1(rows, first)
+        lm.config.margin = margin
+        first = {m: lm.order(scores[m], 1)[0] for m in modules}
+        # A first choice the matrix lacks (rows are >= min_coverage complete) counts as -Oz.
+        figure = ranking.top1(rows, {m: i if i is None or rows[m][i] is not None else None
+                                     for m, i in first.items()})
         if best_top1 is None or figure.improvement > best_top1.improvement:
             best_margin, best_top1 = margin, figure
     lm.config.margin = best_margin
+    by_neighbours = {}
+    for n in NEIGHBOURS:
+        lm.config.neighbours = n
+        order = {m: lm.order(scores[m], 16) for m in modules}
+        by_neighbours[n] = {k: ranking.best_of(rows, order, k).improvement for k in (4, 16)}
+    chosen = max(NEIGHBOURS, key=lambda n: (by_neighbours[n][4], -n))
+    lm.config.neighbours = chosen
     coreset = ranking.greedy_order(train_rows, 16)
-    result = {"validation_modules": len(modules), "margin": best_margin,
+    result = {"validation_modules": len(modules), "margin": best_margin, "neighbours": chosen,
               "top1": best_top1.improvement, "top1_wins": best_top1.wins, "top1_losses": best_top1.losses,
               "oracle": ranking.oracle(rows).improvement}
     for k in (4, 16):
-        result[f"best_of_{k}"] = ranking.best_of(rows, order, k).improvement
+        result[f"best_of_{k}"] = by_neighbours[chosen][k]
+        result[f"best_of_{k}_predicted_order"] = by_neighbours[0][k]
         result[f"coreset_{k}"] = ranking.best_of(rows, {m: coreset for m in modules}, k).improvement
     return result
+
+
+def neighbour_rows(train_rows: dict[str, list]):
+    """The training rows the ranker's candidates cover (a [modules, P] tensor; unmeasured: WORST)."""
+    import torch
+
+    return torch.tensor([[WORST if v is None else v for v in train_rows[m]] for m in sorted(train_rows)])
 
 
 def train_ranker(config: RankTrainConfig, out: str | Path) -> list[dict]:
@@ -183,6 +204,7 @@ def train_ranker(config: RankTrainConfig, out: str | Path) -> list[dict]:
         return lm
 
     lm, state = resume_or_create(out / CHECKPOINT, RankerLM.load, create, device)
+    lm.rows = neighbour_rows(train_rows)
     encoded = _encoded(out, config.train_split, store, modules, lm.encode)
     lengths = [len(encoded[m]) for m in train_modules]
 
