@@ -90,9 +90,10 @@ def test_passlm_train_task_rank(tiny_corpus, tmp_path, capsys):
     out = tmp_path / "r"
     assert main(["train", "--task", "rank", "--db", str(tiny_corpus), "--pool", str(pool), "--out", str(out),
                  "--epochs", "1", "--hidden", "32", "--layers", "1", "--heads", "2", "--intermediate", "64",
-                 "--context", "256", "--vocab-size", "400", "--batch-size", "4"]) == 0
+                 "--context", "256", "--vocab-size", "400", "--batch-size", "4", "--validation-packages", "0.25"]) == 0
     assert "best_of_4=" in capsys.readouterr().out
     assert json.loads((out / "passlm.json").read_text())["format"] == "passlm-ranker"
+    assert json.loads((out / "train_config.json").read_text())["validation_packages"] == 0.25
     assert main(["train", "--task", "rank", "--db", str(tiny_corpus), "--out", str(tmp_path / "x")]) == 2
     assert "needs --pool" in capsys.readouterr().err
 

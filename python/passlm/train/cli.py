@@ -46,7 +46,8 @@ TRAIN_OPTIONS = {
     "batch_size": (int, "modules per step"), "learning_rate": (float, "peak AdamW learning rate"),
     "vocab_size": (int, "BPE vocabulary over IR"), "eval_modules": (int, "held-out modules (disasm: pairs) measured per epoch"),
     "eval_k": (int, "candidates measured per held-out module"), "oz_weight": (float, "weight of -Oz targets"),
-    "seed": (int, "seed of everything random"), "limit_pairs": (int, "disasm: the first (smallest) N pairs only"),
+    "seed": (int, "seed of everything random"),
+    "validation_packages": (float, "task rank: share of training packages held back for validation"), "limit_pairs": (int, "disasm: the first (smallest) N pairs only"),
 }
 MODEL_OPTIONS = {
     "hidden": (int, "model width"), "layers": (int, "transformer layers"), "heads": (int, "attention heads"),
