@@ -303,3 +303,16 @@ def test_nondeterministic_pipelines_are_never_chosen(store):
     screen(store, sink, "pass")
     assert sink not in build_coreset(store, store.module_hashes(split="train")).pipelines
     assert sink not in build_coreset(store, store.module_hashes(split="train"), screened_only=False).pipelines
+
+
+def test_command_with_a_pool_chooses_among_it_on_the_rows_that_cover_it(store, tmp_path, capsys):
+    pool = tmp_path / "pool.json"
+    Coreset((B, E)).save(pool)
+    out = tmp_path / "c.json"
+    assert main(["--db", str(store.path), "--pool", str(pool), "-o", str(out)]) == 0
+    # A is better on m1 but not in the pool; m3 and m4 measured only B: half the pool, left out.
+    assert Coreset.load(out).pipelines == (E, B)
+    assert "on 2 modules of split 'train'" in capsys.readouterr().out
+    Coreset(("function(adce)",)).save(pool)
+    assert main(["--db", str(store.path), "--pool", str(pool), "-o", str(tmp_path / "never.json")]) == 1
+    assert "no module has a matrix row over 90%" in capsys.readouterr().err

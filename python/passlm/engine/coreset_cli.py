@@ -1,7 +1,7 @@
 """``passlm coreset``: the k pipelines that together cover a corpus best.
 
     passlm coreset --db DB [--split train] [-k 16] [--objective size]
-                   [--no-screened-only] -o FILE.json
+                   [--no-screened-only] [--pool POOL.json] -o FILE.json
 
 ``register(subparsers)`` adds the subcommand to passlm's parser.
 Exit status 0 when the file is written, 1 for user errors
@@ -24,7 +24,11 @@ the best of -Oz and the pipelines chosen so far. Only pipelines that passed
 miscompile screening (passlm screen) are candidates unless
 --no-screened-only; pairs the store never evaluated count as no gain.
 Writes FILE.json (-o) for the engine coreset:FILE.json and prints, per step,
-the cumulative improvement and how many modules the pipeline won."""
+the cumulative improvement and how many modules the pipeline won.
+With --pool POOL.json (passlm pool), the candidates are the pool's pipelines
+and the modules those whose matrix row measures at least 90 % of the pool
+(the rows a ranker of that pool trains on): the like-for-like baseline of a
+ranker at k."""
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -45,7 +49,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--objective", choices=("size", "instructions"), default="size")
     parser.add_argument("--no-screened-only", dest="screened_only", action="store_false",
                         help="every evaluated pipeline is a candidate, not only those that passed screening")
+    parser.add_argument("--pool", metavar="POOL.json",
+                        help="choose among this pool's pipelines, on the modules whose matrix row covers it")
     parser.add_argument("-o", "--output", required=True, metavar="FILE.json", help="write the coreset to FILE.json")
+
+
+def _pool_rows(store, pool_file: str, modules: list[str]) -> tuple[set[str], list[str]]:
+    """The pool's pipelines, and the modules whose matrix row measures >= 90 % of them."""
+    from ..tune.matrix import log_ratios
+    from .coreset import Coreset, CoresetError
+
+    pool = list(Coreset.load(pool_file).pipelines)
+    rows = log_ratios(store, modules, pool, worst=float("inf"))
+    covered = [m for m, row in rows.items() if sum(v is not None for v in row) >= 0.9 * len(pool)]
+    if not covered:
+        raise CoresetError(f"{store.path}: no module has a matrix row over 90% of the {len(pool)} pipelines "
+                           f"of {pool_file} (passlm tune --matrix {pool_file})")
+    return set(pool), covered
 
 
 def cmd_coreset(args: argparse.Namespace) -> int:
@@ -59,8 +79,13 @@ def cmd_coreset(args: argparse.Namespace) -> int:
             modules = store.module_hashes(split=args.split)
             if not modules:
                 raise CoresetError(f"{args.db}: no modules in split '{args.split}'")
+            allowed = None
+            if args.pool:
+                pool, modules = _pool_rows(store, args.pool, modules)
+                allowed = pool.__contains__
             coreset = build_coreset(store, modules, k=args.k, objective=args.objective,
-                                    screened_only=args.screened_only, source=f"{args.db}:{args.split}")
+                                    screened_only=args.screened_only, source=f"{args.db}:{args.split}",
+                                    allowed=allowed)
     except sqlite3.DatabaseError as e:
         raise CoresetError(f"{args.db}: not a passlm store ({e})") from None
     coreset.save(args.output)
