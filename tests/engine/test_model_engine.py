@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +89,16 @@ def test_a_trained_directory_is_an_engine(tiny_model_dir, example_irs):
     engine = make_engine(f"model:{tiny_model_dir}")
     assert engine.needs == frozenset({"ir"})
     assert engine.predict(example_irs["sort"], 2)
+
+
+def test_a_shipped_model_is_named_by_its_bare_name(tmp_path, monkeypatch):
+    from passlm.engine import identity, model
+
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "passlm.json").write_text("{}")
+    monkeypatch.setattr(model, "SHIPPED_MODELS", tmp_path)
+    assert model.model_dir("mine") == tmp_path / "mine"
+    assert model.model_dir("./mine") == Path("./mine")  # a folder here, written as a path
+    assert model.model_dir("other") == Path("other")  # not shipped: a path
+    assert identity.resolve_engine_spec("model:mine") == "model:mine"  # a name stays a name in records
+    assert identity.model_hash("model:mine") is not None

@@ -17,6 +17,11 @@ def _spec_path(spec: str) -> tuple[Optional[Path], str, str]:
     kind, sep, argument = spec.partition(":")
     if not sep or not argument:
         return None, spec, ""
+    if kind == "model":
+        from .model import SHIPPED_MODELS, model_dir
+
+        if model_dir(argument).parent == SHIPPED_MODELS and "/" not in argument:
+            return None, spec, ""  # a shipped model's name: the same model wherever it is read
     if Path(argument).exists():
         return Path(argument), f"{kind}:", ""
     path, sep, rest = argument.rpartition(":")
@@ -49,10 +54,10 @@ def model_hash(spec: str) -> Optional[str]:
     change what the model predicts).
     """
     path, _, _ = _spec_path(spec)
-    if spec == "model:default":
-        from .model import DEFAULT_MODEL_DIR
+    if spec.startswith("model:") and spec != "model:":
+        from .model import model_dir
 
-        path = DEFAULT_MODEL_DIR
+        path = model_dir(spec[len("model:"):])
     if path is None or not path.exists():
         return None
     if path.is_file():

@@ -27,13 +27,21 @@ from typing import Optional
 
 from . import Candidate, EngineSpecError, ModuleFacts
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_MODEL_DIR = SHIPPED_MODELS / "default"
 
 
 def model_dir(argument: str) -> Path:
+    """The directory of ``model:ARGUMENT``: a model shipped in the package when
+    ARGUMENT is its bare name (``default``, ``ranker``), else the path ARGUMENT
+    (write ``./ranker`` for a folder of that name here)."""
     if not argument:
         raise EngineSpecError("model: needs a directory, e.g. model:default or model:DIR")
-    return DEFAULT_MODEL_DIR if argument == "default" else Path(argument)
+    shipped = SHIPPED_MODELS / argument
+    if argument == "default" or ("/" not in argument and argument not in (".", "..")
+                                 and (shipped / "passlm.json").is_file()):
+        return shipped
+    return Path(argument)
 
 
 class ModelEngine:
