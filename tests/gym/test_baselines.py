@@ -61,3 +61,20 @@ def test_the_baseline_command_prints_json_and_writes_the_output_file(tmp_path, c
                            "--json", "-o", str(out)]) == 0
     printed = json.loads(capsys.readouterr().out)  # the rows went to stderr
     assert printed["summary"]["modules"] == 1 and json.loads(out.read_text()) == printed
+
+
+def test_the_prior_plays_the_engine_s_candidates_element_by_element(tmp_path):
+    pool = tmp_path / "pool.json"
+    from passlm.engine.coreset import Coreset
+
+    first, second = "function(sroa),function(instcombine<no-verify-fixpoint>)", "function(sroa),default<Oz>"
+    Coreset((first, second)).save(pool)
+    [one] = baselines.run(str(EXAMPLES / "crc32.c"), "prior", budget=2, engine_spec=f"coreset:{pool}")
+    assert one.steps == 2 and one.pipeline in ("function(sroa)", first)  # the first candidate's best prefix
+    [both] = baselines.run(str(EXAMPLES / "crc32.c"), "prior", budget=4, engine_spec=f"coreset:{pool}")
+    assert both.steps == 4 and both.improvement >= one.improvement  # 4 steps: the second candidate played too
+    bitcode = PhaseOrderingEnv(benchmark=EXAMPLES / "crc32.c", actions=[OZ]).dataset[0].bitcode
+    assert replay.object_size(bitcode, replay.exact(both.pipeline)) == both.best_object_size
+    Coreset(("function(no-such-pass)",)).save(pool)
+    with pytest.raises(ValueError, match="not an action"):
+        baselines.run(str(EXAMPLES / "crc32.c"), "prior", budget=2, engine_spec=f"coreset:{pool}")

@@ -2,6 +2,7 @@
 
     python -m passlm.gym.baselines --benchmark store:corpus.db#test --search random --budget 1000
     python -m passlm.gym.baselines --benchmark examples --search greedy --budget 10
+    python -m passlm.gym.baselines --benchmark examples --search prior --budget 20 --engine model:ranker
 
 - ``random``: episodes of ``--episode-length`` uniformly random actions
   until ``--budget`` steps are spent on a module; the best module any prefix
@@ -10,6 +11,11 @@
   from the current module (``env.lookahead``) and the best taken; it stops
   once the best makes the module no smaller (after the first step, which
   starts from the unoptimized module: s_0 is the -Oz size).
+- ``prior``: a passlm engine (``--engine``, default the ranking model) as a
+  policy prior: its candidates for the module, best first, each played as an
+  episode of its pipeline's elements, until ``--budget`` steps are spent; the
+  best module any prefix made counts. With a budget of one candidate's
+  length, it is the engine's top-1 played one element at a time.
 
 Per module, the best improvement over -Oz (1 - s_best / s_Oz, the best
 return) and its pipeline; over all modules, the geometric mean of
@@ -31,7 +37,7 @@ import numpy as np
 
 from .env import PhaseOrderingEnv
 
-SEARCHES = ("random", "greedy")
+SEARCHES = ("random", "greedy", "prior")
 
 
 @dataclass
@@ -87,6 +93,31 @@ def greedy_search(env: PhaseOrderingEnv, benchmark, budget: int) -> Result:
     return _result(best, steps, evaluations + steps, time.perf_counter() - start)
 
 
+def prior_search(env: PhaseOrderingEnv, benchmark, engine, budget: int) -> Result:
+    from .. import Module
+    from ..pipelines.space import split_elements
+
+    start = time.perf_counter()
+    text = Module.from_string(benchmark.bitcode, name=benchmark.name).to_text()
+    action = {element: i for i, element in enumerate(env.actions)}
+    best, steps = None, 0
+    for candidate in engine.predict(text, max(1, budget)):
+        if steps >= budget:
+            break
+        _, info = env.reset(seed=0, options={"benchmark": benchmark})
+        best = best or dict(info)
+        for element in split_elements(candidate.pipeline):
+            if element not in action:
+                raise ValueError(f"{candidate.pipeline}: '{element}' is not an action of the environment")
+            _, _, terminated, _, info = env.step(action[element])
+            steps += 1
+            if info["improvement"] > best["improvement"]:
+                best = dict(info)
+            if terminated or steps >= budget:
+                break
+    return _result(best, steps, steps, time.perf_counter() - start)
+
+
 def _result(info: dict, steps: int, evaluations: int, seconds: float) -> Result:
     return Result(info["benchmark"], info["oz_object_size"], info["object_size"], info["improvement"],
                   info["pipeline"], steps, evaluations, round(seconds, 3))
@@ -115,7 +146,12 @@ def replay_mismatches(results: list[Result], dataset) -> list[str]:
 
 
 def run(spec: str, search: str, budget: int, episode_length: int = 20, limit: int | None = None,
-        seed: int = 0, progress=None, replay: bool = False) -> list[Result]:
+        seed: int = 0, progress=None, replay: bool = False, engine_spec: str = "model:ranker") -> list[Result]:
+    engine = None
+    if search == "prior":
+        from ..engine import make_engine
+
+        engine = make_engine(engine_spec)
     env = PhaseOrderingEnv(benchmark=spec, observation_space="instruction_count")
     try:
         benchmarks = list(range(len(env.dataset)))
@@ -126,6 +162,8 @@ def run(spec: str, search: str, budget: int, episode_length: int = 20, limit: in
             benchmark = env.dataset[index]
             if search == "random":
                 result = random_search(env, benchmark, budget, episode_length, seed)
+            elif search == "prior":
+                result = prior_search(env, benchmark, engine, budget)
             else:
                 result = greedy_search(env, benchmark, budget)
             results.append(result)
@@ -143,7 +181,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m passlm.gym.baselines", description=__doc__.splitlines()[0])
     parser.add_argument("--benchmark", required=True, help="a file, a folder or store:PATH#SPLIT")
     parser.add_argument("--search", choices=SEARCHES, required=True)
-    parser.add_argument("--budget", type=int, required=True, help="random: steps per module; greedy: at most steps")
+    parser.add_argument("--budget", type=int, required=True,
+                        help="random, prior: steps per module; greedy: at most steps")
+    parser.add_argument("--engine", default="model:ranker", help="prior: the engine whose candidates are played")
     parser.add_argument("--episode-length", type=int, default=20)
     parser.add_argument("--limit", type=int, help="modules drawn from the dataset (default all)")
     parser.add_argument("--seed", type=int, default=0)
@@ -160,7 +200,7 @@ def main(argv=None) -> int:
               f"{r.seconds:7.1f} s  {r.benchmark}", file=text, flush=True)
 
     results = run(args.benchmark, args.search, args.budget, args.episode_length, args.limit, args.seed, show,
-                  args.replay)
+                  args.replay, args.engine)
     total = summary(results)
     print(f"{args.search} search, budget {args.budget}: {total['modules']} modules ({total['empty']} with an empty"
           f" -Oz object left out), {total['geomean']:+.2%} geomean over -Oz, {total['beat_oz']} beat -Oz,"
