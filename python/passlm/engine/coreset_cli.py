@@ -56,16 +56,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _pool_rows(store, pool_file: str, modules: list[str]) -> tuple[set[str], list[str]]:
     """The pool's pipelines, and the modules whose matrix row measures >= 90 % of them."""
-    from ..tune.matrix import log_ratios
     from .coreset import Coreset, CoresetError
 
-    pool = list(Coreset.load(pool_file).pipelines)
-    rows = log_ratios(store, modules, pool, worst=float("inf"))
-    covered = [m for m, row in rows.items() if sum(v is not None for v in row) >= 0.9 * len(pool)]
+    pool = set(Coreset.load(pool_file).pipelines)
+    covered = [m for m in modules if len(pool & {e.pipeline for e in store.evaluations(m)}) >= 0.9 * len(pool)]
     if not covered:
         raise CoresetError(f"{store.path}: no module has a matrix row over 90% of the {len(pool)} pipelines "
                            f"of {pool_file} (passlm tune --matrix {pool_file})")
-    return set(pool), covered
+    return pool, covered
 
 
 def cmd_coreset(args: argparse.Namespace) -> int:
