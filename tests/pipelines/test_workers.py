@@ -78,6 +78,31 @@ def test_timeout_kills_the_worker_and_the_pool_goes_on(interp):
         assert list(pool.evaluate_many([Job(module, bitcode, "default<Oz>")]))[0].status == "ok"
 
 
+def test_a_pause_of_the_whole_run_is_not_a_timeout(interp, monkeypatch):
+    """A run stopped (SIGSTOP, to take a timing benchmark) and resumed: the wait for
+    results returns long after the deadline, as if the jobs had timed out. They had
+    not: the process did not run. The first wait here sleeps through the deadline
+    and sees nothing, as a stopped process would."""
+    import time
+
+    from passlm.pipelines import workers
+
+    real, calls = workers.wait, []
+
+    def stopped_once(objects, timeout=None):
+        calls.append(timeout)
+        if len(calls) == 1:
+            time.sleep(timeout + 2 * workers.STALL_GRACE)
+            return []
+        return real(objects, timeout=timeout)
+
+    module, bitcode = interp
+    monkeypatch.setattr(workers, "wait", stopped_once)
+    with WorkerPool(jobs=1, timeout=1.0) as pool:
+        [result] = pool.evaluate_many([Job(module, bitcode, "default<Oz>")])
+    assert result.status == "ok" and pool.timeouts == 0 and len(calls) >= 2
+
+
 @pytest.mark.slow
 def test_ray_pool_on_a_local_instance(interp):
     ray = pytest.importorskip("ray", reason="Ray is optional: pip install ray")

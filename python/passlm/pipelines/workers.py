@@ -27,6 +27,8 @@ from ..store import Evaluation
 from .process import IsolatedProcess, child_connections
 
 _MODULES_PER_WORKER = 32  # parsed modules a worker keeps: bounds its memory
+#: A wait that returns this much later than asked means this process was stopped, not the job slow.
+STALL_GRACE = 1.0
 
 
 @dataclass(frozen=True)
@@ -154,9 +156,17 @@ class WorkerPool:
             return []
         done: list[Evaluation] = []
         while not done:
-            wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            before = time.monotonic()
+            wait_for = max(0.0, min(w.deadline for w in busy) - before)
             ready = wait([w.replies for w in busy] + [w.sentinel for w in busy], timeout=wait_for)
             now = time.monotonic()
+            overslept = now - before - wait_for
+            if overslept > STALL_GRACE:
+                # This process did not run for a while: the run was paused (SIGSTOP, as for a timing
+                # benchmark) or starved. Its workers were too, and when the pause began is unknown: give
+                # back the whole wait instead of calling their jobs timed out.
+                for w in busy:
+                    w.deadline += now - before
             for w in busy:
                 job = w.job
                 if w.replies in ready:
