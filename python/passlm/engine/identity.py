@@ -20,7 +20,7 @@ def _spec_path(spec: str) -> tuple[Optional[Path], str, str]:
     if kind == "model":
         from .model import SHIPPED_MODELS, model_dir
 
-        if model_dir(argument).parent == SHIPPED_MODELS and "/" not in argument:
+        if model_dir(argument) == SHIPPED_MODELS / argument:
             return None, spec, ""  # a shipped model's name: the same model wherever it is read
     if Path(argument).exists():
         return Path(argument), f"{kind}:", ""

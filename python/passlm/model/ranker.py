@@ -198,7 +198,8 @@ class RankerLM:
         others = predicted
         if self.config.neighbours > 0 and self.rows is not None and k > 1:
             covered = self._cover(scores, k, best)
-            others = covered + [i for i in predicted if i not in set(covered)]
+            chosen = set(covered)
+            others = covered + [i for i in predicted if i not in chosen]
         return ([first] + [i for i in others if i != first])[:k]
 
     def _cover(self, scores: list[float], limit: int, start: int) -> list[int]:
