@@ -13,14 +13,18 @@ Full build time (`make -j2` after a clean, configure excluded) of three projects
 Each with:
 
   (a) plain `clang-19 -Oz`;
-  (b) the plugin, engine in-process (`PASSLM_SERVER=off`: every compiler loads torch and the model);
+  (b) the plugin, engine in-process (`PASSLM_SERVER=off`: every compiler loads the engine itself);
   (c) the plugin with a cold server (none running, empty cache: the first compiler starts it);
   (d) the plugin with a warm cache (the server of (c) still running; a clean rebuild);
   (e) the plugin with a warm cache but no server running (it starts again and loads no model).
 
-The engine is the default (`model:default`, k=4, guard on; `--k`, `--no-guard`) on the CPU. Every
-variant runs `--reps` times (default 3; (c) with a new empty cache and no
-server each time) and the medians are compared with (a) of the same run.
+The engine is the default (`coreset:default`, k=4, guard on; `--engine`, `--k`, `--no-guard`) on
+the CPU; `--k 1,2,4,8` times every k in turn (the default-k table of the
+README). Every variant runs `--reps` times (default 3; (c) with a new empty
+cache and no server each time) and the medians are compared with (a) of the
+same run. The size column is the build's objects (every `.o` under the build
+folder, `llvm-size -B` text + data, summed) against (a)'s: what the build
+gained for its time.
 
 Targets: on the autotools package (c) at most 2.5x (a) and (d) at most
 1.15x (a); on bzip2 (d) at most 1.1x (a). Then, per translation unit (bzip2's
@@ -29,6 +33,7 @@ Python cost, what the guard's trials cost, and a cache hit through the
 server (the plugin's own C++ client: no CPython), each against plain clang.
 
     .venv/bin/python bench/bench_build.py [--reps 3] [--bzip2 SRC_DIR] [--variants a,c,d] [--only autotools]
+                                          [--engine SPEC] [--k 1,2,4,8]
 
 Without --bzip2 the source package is fetched with `apt-get source` (needs a
 deb-src entry: passlm data does the same) into ~/.cache/passlm/bench-src.
@@ -46,7 +51,7 @@ import time
 from pathlib import Path
 
 import passlm.paths
-from passlm.defaults import OZ
+from passlm.defaults import DEFAULT_ENGINE, OZ
 
 REPO = Path(__file__).resolve().parents[1]
 VARIANTS = ("a", "b", "c", "d", "e")
@@ -175,6 +180,15 @@ def fetch_bzip2() -> Path:
     return debian.extract(dsc, work / "src" / dsc.stem, print)
 
 
+def object_bytes(build: Path) -> int:
+    """text + data of every object file under a build folder (``llvm-size -B``), summed."""
+    objects = sorted(str(o) for o in build.rglob("*.o"))
+    if not objects:
+        raise SystemExit(f"no object file under {build}")
+    out = sh([passlm.paths.llvm_tool("llvm-size"), "-B", *objects], dict(os.environ)).stdout.splitlines()[1:]
+    return sum(int(line.split()[0]) + int(line.split()[1]) for line in out)
+
+
 def stop_server(env) -> None:
     subprocess.run([sys.executable, "-m", "passlm.server", "--stop"], env=env, capture_output=True)
 
@@ -188,6 +202,7 @@ def measure(project, reps: int, plugin: str, runtime: Path, settings: dict, vari
     variants = ["a"] + [v for v in VARIANTS[1:] if v in variants]
     builds = {v: project.configure(v, "-Oz" if v == "a" else plugin_flags, base) for v in variants}
     times = {v: [] for v in variants}
+    sizes: dict = {}
 
     def timed(variant, env):
         if variant not in builds:
@@ -197,6 +212,7 @@ def measure(project, reps: int, plugin: str, runtime: Path, settings: dict, vari
         project.build(builds[variant], env)
         times[variant].append(time.perf_counter() - start)
         project.check(builds[variant], env)
+        sizes.setdefault(variant, object_bytes(builds[variant]))
 
     for rep in range(reps):
         cache = runtime / f"cache-{project.__class__.__name__}-{rep}.sqlite3"
@@ -211,7 +227,7 @@ def measure(project, reps: int, plugin: str, runtime: Path, settings: dict, vari
         stop_server(base)
         print(f"  {project.name} rep {rep + 1}: " + ", ".join(f"{v} {times[v][-1]:.2f} s" for v in variants),
               flush=True)
-    return {v: statistics.median(t) for v, t in times.items()}
+    return {v: statistics.median(t) for v, t in times.items()}, sizes
 
 
 UNIT_ENGINES = "fixed:function(sroa),default<Oz>|function(instcombine<no-verify-fixpoint>),default<Oz>|" \
@@ -286,14 +302,19 @@ def main(argv=None) -> int:
     parser.add_argument("--autotools", metavar="PACKAGE", default="grep",
                         help="a Debian autotools package of >= 50 C files not in the corpus (default grep)")
     parser.add_argument("--only", choices=("cmake", "bzip2", "autotools"), help="one project only")
-    parser.add_argument("--k", type=int, default=4, help="PASSLM_K, candidates per module (default 4)")
+    parser.add_argument("--engine", default=DEFAULT_ENGINE, help=f"PASSLM_ENGINE (default {DEFAULT_ENGINE})")
+    parser.add_argument("--k", default="4", help="PASSLM_K, candidates per module: one, or a list to time each "
+                                                 "in turn (default 4)")
     parser.add_argument("--no-guard", action="store_true", help="PASSLM_GUARD=0: run the first candidate unmeasured")
     parser.add_argument("--variants", default=",".join(VARIANTS),
                         help=f"which builds to time (default all: {','.join(VARIANTS)}; (a) is always timed)")
     parser.add_argument("--units", type=int, default=5, metavar="REPS",
                         help="runs per file of the per-translation-unit costs on bzip2 (0: skip them)")
     args = parser.parse_args(argv)
-    settings = {"PASSLM_K": str(args.k), "PASSLM_GUARD": "0" if args.no_guard else "1"}
+    try:
+        ks = [int(k) for k in args.k.split(",")]
+    except ValueError:
+        parser.error(f"--k: a number or a comma-separated list of numbers, not {args.k!r}")
     clang, plugin = passlm.paths.llvm_tool("clang"), str(passlm.paths.plugin_path())
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     unknown = set(variants) - set(VARIANTS)
@@ -311,17 +332,21 @@ def main(argv=None) -> int:
             projects.append(Bzip2(work, clang, bzip2))
         if args.only in (None, "autotools"):
             projects.append(Autotools(work, clang, fetch_upstream(args.autotools)))
-        for project in projects:
-            results[project.name] = measure(project, args.reps, plugin, runtime, settings, variants)
+        for k in ks:
+            settings = {"PASSLM_ENGINE": args.engine, "PASSLM_K": str(k), "PASSLM_GUARD": "0" if args.no_guard else "1"}
+            for project in projects:
+                shutil.rmtree(project.work, ignore_errors=True)
+                results[project.name, k] = measure(project, args.reps, plugin, runtime, settings, variants)
         if args.units:
             units = unit_costs(bzip2, clang, plugin, runtime, args.units)
     print(f"\nmedian of {args.reps} full builds (make -j2 after a clean), seconds and ratio to (a); plugin with "
-          f"model:default, k={args.k}, guard {'off' if args.no_guard else 'on'}:")
-    shown = [v for v in VARIANTS if v in results[next(iter(results))]] if results else []
-    print(f"{'project':<34}" + "".join(f"{LABELS[v]:>28}" for v in shown))
-    for name, medians in results.items():
+          f"{args.engine}, guard {'off' if args.no_guard else 'on'}; size: the objects of (c) against (a)'s:")
+    shown = [v for v in VARIANTS if v in next(iter(results.values()))[0]] if results else []
+    print(f"{'project':<40}{'k':>3}" + "".join(f"{LABELS[v]:>28}" for v in shown) + f"{'size':>10}")
+    for (name, k), (medians, sizes) in results.items():
         a = medians["a"]
-        print(f"{name:<34}" + "".join(f"{medians[v]:>18.2f} s {medians[v] / a:>6.2f}x" for v in shown))
+        size = f"{(1 - sizes['c'] / sizes['a']) * 100:+9.2f}%" if "c" in sizes else ""
+        print(f"{name:<40}{k:>3}" + "".join(f"{medians[v]:>18.2f} s {medians[v] / a:>6.2f}x" for v in shown) + size)
     print("targets: (c) <= 2.5x (a) and (d) <= 1.15x (a) on the autotools package; (d) <= 1.1x (a) on bzip2")
     if units:
         print_unit_costs("bzip2", units)

@@ -58,7 +58,7 @@ def test_info(passlm_exe):
     assert fields["torch"]  # a version or "not installed"
     assert fields["plugin"].startswith(str(paths.plugin_path()))
     assert fields["plugin"].endswith("(present)" if paths.plugin_path().is_file() else "(not built)")
-    assert fields["engine"].startswith("model:default ")
+    assert fields["engine"].startswith("coreset:default ")
     from passlm.engine.model import DEFAULT_MODEL_DIR
 
     assert fields["model"].startswith(f"model:default = {DEFAULT_MODEL_DIR} (")
@@ -283,7 +283,7 @@ def test_info_json(passlm_exe):
     assert info["passlm"] == passlm.__version__ and info["llvm"] == passlm.LLVM_VERSION
     assert info["python"]["executable"] == sys.executable
     assert info["plugin"] == {"path": str(paths.plugin_path()), "present": paths.plugin_path().is_file()}
-    assert info["engine"] == "model:default" and info["model"]["spec"] == "model:default"
+    assert info["engine"] == "coreset:default" and info["model"]["spec"] == "model:default"
 
 
 def test_plugin_path_json(passlm_exe):

@@ -166,7 +166,8 @@ def test_the_wheel_holds_its_data_and_no_path_of_its_build(wheel):
         plugin = archive.read("passlm/libpasslm.so")
         metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     for shipped in ("passlm/py.typed", "passlm/_core.pyi", "passlm/examples/strings.c",
-                    "passlm/screening/exitcode.status", "passlm/models/default/model.safetensors"):
+                    "passlm/screening/exitcode.status", "passlm/models/default/model.safetensors",
+                    "passlm/coresets/default.json"):
         assert shipped in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     for built_here in (str(REPO), sys.prefix):
@@ -185,9 +186,9 @@ def test_the_plugin_embeds_the_python_it_was_installed_with(full, plain, empty):
             return ["default<Oz>"]
         """})
     with moved_away(plain / SITE / "passlm"):
-        result = compile_with(full, empty)
+        result = compile_with(full, empty, {"PASSLM_ENGINE": "model:default"})
         assert not warning_lines(result.stderr), result.stderr
-        assert "passlm: x.c: '" in result.stderr  # the default engine (the model) chose
+        assert "passlm: x.c: '" in result.stderr  # the model chose
         compile_with(full, empty, {"PASSLM_ENGINE": f"python:{probe / 'probe.py'}:where", "PASSLM_SERVER": "off"})
     prefix, package = json.loads((empty / "where.json").read_text())
     assert Path(prefix) == full and Path(package).is_relative_to(full)
@@ -246,8 +247,21 @@ def test_an_agent_runs_from_the_wheel_with_the_gym_extra(full, plain, empty):
 
 
 @pytest.mark.slow
+def test_the_default_engine_needs_no_extra(plain, empty):
+    """The base install (no torch) compiles with the default engine, through the server it starts, warning-free."""
+    try:
+        result = compile_with(plain, empty, {"XDG_CACHE_HOME": str(empty / "cache")})
+        assert not warning_lines(result.stderr), result.stderr
+        assert "passlm: x.c: '" in result.stderr
+        status = json.loads(run([plain / "bin" / "passlm", "serve", "--status", "--json"]).stdout)
+        assert status["counters"]["predictions"] == 1, status
+    finally:
+        run([plain / "bin" / "passlm", "serve", "--stop"], check=False)
+
+
+@pytest.mark.slow
 def test_a_model_engine_without_the_model_extra_names_it(plain, empty):
-    result = compile_with(plain, empty, {"PASSLM_SERVER": "off"})
+    result = compile_with(plain, empty, {"PASSLM_SERVER": "off", "PASSLM_ENGINE": "model:default"})
     warnings = warning_lines(result.stderr)
     assert len(warnings) == 1, result.stderr
     warning = warnings[0]
@@ -266,7 +280,7 @@ def test_one_server_per_install(full, plain, empty):
         before = json.loads(run([full / "bin" / "passlm", "serve", "--status", "--json"]).stdout)["counters"]
         # The plain install cannot run the model: an answer could only come from the other install's server
         # (a cache of its own: an install of the same version and model may reuse the other's predictions).
-        result = compile_with(plain, empty, {"XDG_CACHE_HOME": str(empty / "cache")})
+        result = compile_with(plain, empty, {"XDG_CACHE_HOME": str(empty / "cache"), "PASSLM_ENGINE": "model:default"})
         warnings = warning_lines(result.stderr)
         assert len(warnings) == 1, result.stderr
         warning = warnings[0]

@@ -30,7 +30,8 @@ namespace passlm {
 namespace {
 
 /// The kinds of engine spec a server serves (client.SERVED_KINDS).
-constexpr StringRef ServedKinds[] = {"model", "llm-compiler", "openai"};
+constexpr StringRef ServedKinds[] = {"model", "llm-compiler", "openai",
+                                     "coreset"};
 constexpr unsigned DefaultServerTimeoutMs = 30000; // client.DEFAULT_TIMEOUT_MS
 constexpr size_t ReplyLimit = size_t(16) << 20;    // client.REPLY_LIMIT
 
@@ -135,10 +136,15 @@ std::optional<ServerRoute> serverRoute(StringRef EngineSpec) {
 }
 
 std::string resolveEngineSpec(StringRef EngineSpec) {
+  // client.resolve_spec: "default" and a bare name that is no path here (a
+  // model shipped in the package) go as they are, the rest is made absolute.
   StringRef Spec = EngineSpec.empty() ? StringRef(DefaultEngineSpec) : EngineSpec;
   auto [Kind, Argument] = Spec.split(':');
-  if ((Kind == "model" || Kind == "llm-compiler") && !Argument.empty() &&
-      Argument != "default")
+  if ((Kind != "model" && Kind != "llm-compiler" && Kind != "coreset") ||
+      Argument.empty() || Argument == "default")
+    return Spec.str();
+  if (Argument.contains('/') || Argument == "." || Argument == ".." ||
+      sys::fs::exists(Argument))
     return (Kind + ":" + absolutePath(Argument)).str();
   return Spec.str();
 }

@@ -27,7 +27,7 @@ namespace passlm {
 
 /// passlm's default engine spec (passlm.defaults.DEFAULT_ENGINE): what a
 /// request with engine "" means.
-inline constexpr char DefaultEngineSpec[] = "model:default";
+inline constexpr char DefaultEngineSpec[] = "coreset:default";
 
 /// Where the requests for an engine go, as client.route says.
 struct ServerRoute {
@@ -49,8 +49,8 @@ std::optional<ServerRoute> serverRoute(llvm::StringRef EngineSpec);
 std::string defaultSocketPath();
 
 /// The spec as the server receives it (client.resolve_spec): "" is the
-/// default engine; a folder argument of model: or llm-compiler: is made
-/// absolute, since the server runs elsewhere.
+/// default engine; a path argument of model:, llm-compiler: or coreset: is
+/// made absolute, since the server runs elsewhere.
 std::string resolveEngineSpec(llvm::StringRef EngineSpec);
 
 /// PASSLM_SERVER_TIMEOUT_MS (default 30000): how long a request may wait for

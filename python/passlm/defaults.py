@@ -5,7 +5,11 @@ from __future__ import annotations
 import importlib.util
 from typing import Optional
 
-DEFAULT_ENGINE = "model:default"  # the model shipped in the package
+#: The engine a request without one gets: the coreset of the screened pool
+#: shipped in the package (engine/coreset.py), which measured best on the
+#: held-out packages at the plugin's default k and needs neither torch nor a
+#: model load. (C++: passlm::DefaultEngineSpec in cpp/plugin/ServerClient.h.)
+DEFAULT_ENGINE = "coreset:default"
 
 #: The baseline pipeline, clang -Oz's middle end: what every figure is
 #: measured against, what the guard keeps when nothing is smaller, and the

@@ -129,7 +129,7 @@ def register(sub) -> None:
             "Exit status 1 if any output is wrong."
         ),
     )
-    demo.add_argument("--engine", metavar="SPEC", help="engine spec (default: $PASSLM_ENGINE, else model:default)")
+    demo.add_argument("--engine", metavar="SPEC", help=f"engine spec (default: $PASSLM_ENGINE, else {DEFAULT_ENGINE})")
     demo.add_argument("--examples", metavar="DIR", help="folder of NAME.c + NAME.expected (default: examples/)")
     command.add_json_flag(demo, "every program's row and the improvement, once all are built,")
     demo.set_defaults(func=cmd_demo)

@@ -239,7 +239,7 @@ def test_bad_files_say_which_and_what(tmp_path, text, message):
 
 
 def test_empty_spec_says_what_to_give():
-    with pytest.raises(EngineSpecError, match=r"coreset: needs a file, e.g. coreset:data/coreset.json"):
+    with pytest.raises(EngineSpecError, match=r"coreset: needs a file, e.g. coreset:default or coreset:FILE.json"):
         make_engine("coreset:")
 
 

@@ -70,10 +70,10 @@ def test_a_module_longer_than_the_context_is_condensed_not_fatal(shipped):
     assert candidates and all(passlm.check_pipeline(c.pipeline) is None for c in candidates)
 
 
-def test_the_default_engine_is_the_shipped_model():
+def test_the_default_engine_is_the_shipped_coreset():
     from passlm.engine import DEFAULT_ENGINE
 
-    assert DEFAULT_ENGINE == "model:default"
+    assert DEFAULT_ENGINE == "coreset:default"
 
 
 @pytest.mark.parametrize("spec,message", [

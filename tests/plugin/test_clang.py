@@ -54,8 +54,8 @@ def test_baseline_engine_object_equals_plain_clang_oz(tools, plugin, tmp_path):
 
 
 @pytest.mark.parametrize("name", ["interp", "bigint"])
-def test_by_default_the_shipped_model_chooses(tools, plugin, tmp_path, llvm_size, example_bcs, name):
-    """No PASSLM_ENGINE: clang asks model:default for 4 candidates; the guard keeps one of them or -Oz."""
+def test_by_default_the_shipped_coreset_chooses(tools, plugin, tmp_path, llvm_size, example_bcs, name):
+    """No PASSLM_ENGINE: clang asks coreset:default for 4 candidates; the guard keeps one of them or -Oz."""
     import passlm
     from passlm.engine import make_engine
 
@@ -65,7 +65,7 @@ def test_by_default_the_shipped_model_chooses(tools, plugin, tmp_path, llvm_size
     assert not warning_lines(result.stderr), result.stderr
     printed = re.search(r"^passlm: \S+: '(.*)' (\d+) bytes, -Oz (\d+) bytes", result.stderr, re.M)
     pipeline, size, oz = printed[1], int(printed[2]), int(printed[3])
-    proposed = [c.pipeline for c in make_engine("model:default").predict(
+    proposed = [c.pipeline for c in make_engine("coreset:default").predict(
         passlm.Module.from_file(str(example_bcs[name])).to_text(), 4)]
     assert pipeline in proposed + ["default<Oz>"]
     run([tools["clang"], "-Oz", "-c", src, "-o", tmp_path / "oz.o"])

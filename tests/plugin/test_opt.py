@@ -23,11 +23,19 @@ def codegen_size(tools, bc, tmp_path) -> int:
     return berkeley_size(tools["llvm-size"], obj)
 
 
-def test_default_engine_matches_oz(tools, plugin, oz_ir, tmp_path):
+def test_default_engine_keeps_one_of_its_candidates_never_larger_than_oz(tools, plugin, oz_ir, tmp_path):
+    """No PASSLM_ENGINE: the shipped coreset's first 4 pipelines are tried and the smallest (or -Oz) kept."""
+    from passlm.engine import make_engine
+
     bc = oz_ir["sort"]
-    opt_passlm(tools, plugin, bc, tmp_path / "p.bc")
+    result = opt_passlm(tools, plugin, bc, tmp_path / "p.bc", "passlm<print>")
+    printed = PRINT_LINE.search("\n".join(result.stderr.splitlines()))
+    assert printed and not warning_lines(result.stderr), result.stderr
+    proposed = [c.pipeline for c in make_engine("coreset:default").predict("", 4)]
+    assert printed["pipeline"] in proposed + ["default<Oz>"]
     run([tools["opt"], "-relocation-model=pic", "-passes=default<Oz>", bc, "-o", tmp_path / "oz.bc"])
-    assert codegen_size(tools, tmp_path / "p.bc", tmp_path) == codegen_size(tools, tmp_path / "oz.bc", tmp_path)
+    oz = codegen_size(tools, tmp_path / "oz.bc", tmp_path)
+    assert codegen_size(tools, tmp_path / "p.bc", tmp_path) == int(printed["size"]) <= oz == int(printed["oz"])
 
 
 @pytest.mark.parametrize("name", ["sort", "interp", "hash", "statemachine", "bigint", "matrix"])

@@ -95,3 +95,24 @@ def test_the_client_mirrors_the_python_rules():
     assert re.findall(r'"([^"]+)"', kinds) == list(client.SERVED_KINDS)
     assert f'DefaultEngineSpec[] = "{DEFAULT_ENGINE}"' in header
     assert f"DefaultServerTimeoutMs = {client.DEFAULT_TIMEOUT_MS}" in source
+
+
+@pytest.mark.parametrize("client", ["cpp", "python"])
+def test_both_clients_send_the_same_specs(tools, plugin, tmp_path, tiny_server, client):
+    """client.resolve_spec, rule for rule in C++: a path is made absolute (the server runs elsewhere);
+    "default" and a bare name that is no path here (a shipped model) go as they are."""
+    import shutil
+
+    from passlm.engine.coreset import coreset_file
+
+    work = tmp_path / "work"
+    (work / "sub").mkdir(parents=True)
+    shutil.copy(coreset_file("default"), work / "sub" / "mine.json")
+    extra = {"PASSLM_CLIENT": "python"} if client == "python" else {}
+    specs = {"coreset:default": "coreset:default", "coreset:sub/mine.json": f"coreset:{work / 'sub' / 'mine.json'}",
+             "model:ranker": "model:ranker"}
+    for spec in specs:
+        env = {"PASSLM_SERVER": str(tiny_server.socket), "PASSLM_ENGINE": spec, "PASSLM_K": "1", **extra}
+        run([tools["clang"], "-Oz", f"-fpass-plugin={plugin}", "-c", EXAMPLES / "bits.c", "-o", tmp_path / "x.o"],
+            env, cwd=work)
+    assert set(specs.values()) <= set(tiny_server.status()["engines"])

@@ -18,9 +18,11 @@ best first. An engine spec string picks one (``PASSLM_ENGINE``, ``--engine``):
     flag-tuning prompt; the answers are parsed into pipelines.
 ``openai:URL``
     the same prompt sent to an OpenAI-compatible completions endpoint.
-``coreset:FILE``
+``coreset:FILE`` / ``coreset:default``
     the k pipelines that together cover a training corpus best (greedy set
-    cover over the label store): the no-model baseline.
+    cover over the label store); ``coreset:default``, shipped in the package,
+    is the cover of passlm's screened pool and the default engine: it
+    measured best on the held-out packages and needs no model.
 
 Another package adds an engine kind through the entry-point group
 ``passlm.engines``: the entry point's name is the kind, its object a callable

@@ -40,6 +40,10 @@ The file is JSON::
 ``candidates`` (how many pipelines were eligible and beat -Oz on at least one
 module) is informative only. ``steps`` may be left out of a hand-written file.
 
+``coreset:default`` is the file shipped in the package (``coresets/default.json``:
+the cover of ``data/pool.json``, made by ``passlm coreset --pool``); any other
+argument is a path.
+
 The engine answers every module with the first k pipelines in greedy order.
 A candidate's score is the marginal improvement of its step (cumulative
 improvement minus the previous step's), so scores are positive and fall with
@@ -59,6 +63,7 @@ from ..store import Store
 from ..pipelines.space import is_deterministic, split_elements
 from . import Candidate, EngineSpecError, ModuleFacts
 
+SHIPPED_CORESETS = Path(__file__).resolve().parent.parent / "coresets"
 FORMAT = "passlm-coreset"
 VERSION = 1
 OBJECTIVES = ("size", "instructions")
@@ -229,6 +234,11 @@ def format_table(coreset: Coreset) -> str:
     return "\n".join(lines)
 
 
+def coreset_file(argument: str) -> Path:
+    """The file of ``coreset:ARGUMENT``: the shipped one for ``default``, else the path."""
+    return SHIPPED_CORESETS / "default.json" if argument == "default" else Path(argument)
+
+
 @dataclass(frozen=True)
 class CoresetEngine:
     path: str
@@ -239,9 +249,9 @@ class CoresetEngine:
     @classmethod
     def load(cls, argument: str) -> "CoresetEngine":
         if not argument:
-            raise EngineSpecError("coreset: needs a file, e.g. coreset:data/coreset.json")
+            raise EngineSpecError("coreset: needs a file, e.g. coreset:default or coreset:FILE.json")
         try:
-            coreset = Coreset.load(argument)
+            coreset = Coreset.load(coreset_file(argument))
         except CoresetError as e:
             raise EngineSpecError(str(e)) from None
         return cls(argument, coreset, tuple(coreset.scores()))

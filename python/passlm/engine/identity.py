@@ -17,17 +17,28 @@ def _spec_path(spec: str) -> tuple[Optional[Path], str, str]:
     kind, sep, argument = spec.partition(":")
     if not sep or not argument:
         return None, spec, ""
-    if kind == "model":
-        from .model import SHIPPED_MODELS, model_dir
-
-        if model_dir(argument) == SHIPPED_MODELS / argument:
-            return None, spec, ""  # a shipped model's name: the same model wherever it is read
+    if _shipped_file(kind, argument) is not None:
+        return None, spec, ""  # a name of something shipped: the same wherever it is read
     if Path(argument).exists():
         return Path(argument), f"{kind}:", ""
     path, sep, rest = argument.rpartition(":")
     if sep and path and Path(path).exists():
         return Path(path), f"{kind}:", f":{rest}"
     return None, spec, ""
+
+
+def _shipped_file(kind: str, argument: str) -> Optional[Path]:
+    """The model folder or coreset file shipped in the package that ``KIND:ARGUMENT`` names, else None."""
+    if kind == "model":
+        from .model import SHIPPED_MODELS, model_dir
+
+        path = model_dir(argument)
+        return path if path == SHIPPED_MODELS / argument else None
+    if kind == "coreset" and argument == "default":
+        from .coreset import coreset_file
+
+        return coreset_file(argument)
+    return None
 
 
 def resolve_engine_spec(spec: str) -> str:
@@ -54,10 +65,8 @@ def model_hash(spec: str) -> Optional[str]:
     change what the model predicts).
     """
     path, _, _ = _spec_path(spec)
-    if spec.startswith("model:") and spec != "model:":
-        from .model import model_dir
-
-        path = model_dir(spec[len("model:"):])
+    kind, _, argument = spec.partition(":")
+    path = _shipped_file(kind, argument) or path
     if path is None or not path.exists():
         return None
     if path.is_file():

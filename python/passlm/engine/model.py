@@ -32,14 +32,16 @@ DEFAULT_MODEL_DIR = SHIPPED_MODELS / "default"
 
 
 def model_dir(argument: str) -> Path:
-    """The directory of ``model:ARGUMENT``: a model shipped in the package when
-    ARGUMENT is its bare name (``default``, ``ranker``), else the path ARGUMENT
-    (write ``./ranker`` for a folder of that name here)."""
+    """The directory of ``model:ARGUMENT``: the shipped model for ``default``;
+    else the path ARGUMENT when it exists; else a model shipped in the package
+    when ARGUMENT is its bare name (``ranker``); else the path ARGUMENT. A path
+    that exists wins over a shipped name because the plugin's own client
+    (cpp/plugin/ServerClient.cpp) can see the paths but not the package."""
     if not argument:
         raise EngineSpecError("model: needs a directory, e.g. model:default or model:DIR")
     shipped = SHIPPED_MODELS / argument
     if argument == "default" or ("/" not in argument and argument not in (".", "..")
-                                 and (shipped / "passlm.json").is_file()):
+                                 and not Path(argument).exists() and (shipped / "passlm.json").is_file()):
         return shipped
     return Path(argument)
 

@@ -24,6 +24,7 @@ from typing import Callable, Optional
 
 from .. import command
 from ..command import UsageError
+from ..defaults import DEFAULT_ENGINE
 
 DESCRIPTION = """\
 Evaluate an engine on a suite: object size and IR instruction count of every
@@ -60,7 +61,7 @@ def register(subparsers) -> argparse.ArgumentParser:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("suite", nargs="?", metavar="SUITE", help="DIR, FILE or DB:SPLIT")
     parser.add_argument("--engine", metavar="SPEC",
-                        help="engine spec (default: $PASSLM_ENGINE, else model:default, the shipped model)")
+                        help=f"engine spec (default: $PASSLM_ENGINE, else {DEFAULT_ENGINE})")
     parser.add_argument("-k", type=command.positive_int, metavar="N",
                         help="candidates asked of the engine (default 4)")
     parser.add_argument("--tuned", metavar="DB", help="a store with autotuning results to compare with")
@@ -141,7 +142,6 @@ def _command(args: argparse.Namespace) -> Optional[list[str]]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from ..engine import DEFAULT_ENGINE
     from .run import Settings, run_eval
     from .suite import load_suite
 
@@ -179,7 +179,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _text_task(args: argparse.Namespace, show, done) -> int:
     """--task disasm and --perplexity: the text tasks' numbers (passlm.eval.text_eval)."""
-    from ..engine import DEFAULT_ENGINE
     from . import text_eval
     from .suite import EvalError
 
@@ -213,7 +212,7 @@ def _text_task(args: argparse.Namespace, show, done) -> int:
         else:
             say(text_eval.format_disasm(doc))
     else:
-        engine = args.engine or os.environ.get("PASSLM_ENGINE") or DEFAULT_ENGINE
+        engine = args.engine or os.environ.get("PASSLM_ENGINE") or "model:default"
         if not engine.startswith("model:"):
             raise EvalError(f"--perplexity needs a passlm model engine (model:default or model:DIR), not '{engine}'")
         from .suite import load_suite

@@ -19,12 +19,13 @@ import time
 from .. import command
 from . import limits, protocol
 from .cache import default_cache_path
+from ..defaults import DEFAULT_ENGINE
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--socket", metavar="PATH", help=f"socket to listen on (default: {protocol.default_socket()})")
     parser.add_argument("--engine", metavar="SPEC", action="append", default=[],
-                        help="engine to load at start (repeatable; default model:default); "
+                        help=f"engine to load at start (repeatable; default {DEFAULT_ENGINE}); "
                              "requests may name any engine, loaded on first use")
     parser.add_argument("--allow-engine", metavar="SPEC", action="append", default=[],
                         help="an engine that runs code (python:FILE:FUNC) that requests may name, loaded on first "
@@ -87,7 +88,7 @@ def _config(args):
         cache=None if cache == "off" else os.path.abspath(cache), max_batch=args.max_batch,
         max_wait=args.max_wait_ms / 1e3, idle_timeout=args.idle_timeout,
         max_request=int(args.max_request_mb * (1 << 20)), max_held=int(args.max_held_mb * (1 << 20)),
-        preload=() if args.lazy else tuple(args.engine or ["model:default"]),
+        preload=() if args.lazy else tuple(args.engine or [DEFAULT_ENGINE]),
         trusted=tuple(args.engine + args.allow_engine), threads=args.threads)
 
 

@@ -1,8 +1,10 @@
 """The client in every compiler process: ask the server, start one when none answers.
 
 ``PASSLM_SERVER`` picks the route for the engines worth a server (``model:``,
-``llm-compiler:``, ``openai:``: a model to load, or a remote call to cache);
-the other engines answer faster in-process than a socket round trip:
+``llm-compiler:``, ``openai:``: a model to load, or a remote call to cache;
+``coreset:``, the default: its guard verdicts are worth caching, so a rebuild
+runs each module's winner without measuring the candidates again); the other
+engines answer faster in-process than a socket round trip:
 
 ``auto`` (default)
     the server of the user's runtime folder; when none answers, start one in
@@ -32,7 +34,7 @@ from .. import messages
 from ..defaults import missing_extra
 from . import protocol
 
-SERVED_KINDS = ("model", "llm-compiler", "openai")
+SERVED_KINDS = ("model", "llm-compiler", "openai", "coreset")
 DEFAULT_TIMEOUT_MS = 30000
 DEFAULT_IDLE_S = 600
 START_TIMEOUT_S = 20.0  # a server binds its socket within a second; this is for a loaded machine
@@ -57,9 +59,14 @@ def route(spec: str) -> Optional[tuple[str, bool]]:
 
 
 def resolve_spec(spec: str) -> str:
-    """A spec that names a folder, made absolute: the server runs elsewhere."""
+    """A spec that names a file or folder, made absolute: the server runs elsewhere.
+    ``default`` and a bare name that is no path here (a model shipped in the
+    package, ``model:ranker``) go as they are: the server resolves them as the
+    engine in-process would."""
     kind, _, argument = spec.partition(":")
-    if kind in ("model", "llm-compiler") and argument and argument != "default":
+    if kind not in ("model", "llm-compiler", "coreset") or argument in ("", "default"):
+        return spec
+    if "/" in argument or argument in (".", "..") or os.path.exists(argument):
         return f"{kind}:{os.path.abspath(argument)}"
     return spec
 
