@@ -16,7 +16,7 @@ import passlm
 from passlm.defaults import OZ
 from passlm.store import Evaluation, Provenance, Store
 from passlm.tune.search import ModuleSearch, TuneConfig, tune
-from passlm.pipelines.space import candidate_elements, is_deterministic, split_elements
+from passlm.pipelines.space import candidate_elements, is_deterministic, pass_names_in, split_elements
 from support import EXAMPLES, run
 
 ELEMENTS = ["function(sroa)", "function(mem2reg)", "function(early-cse)", "function(gvn)", "globaldce",
@@ -211,3 +211,15 @@ def test_best_is_kept_incrementally_and_equals_a_rescan():
         search.observe(e)
         ok = [(x.object_size, len(split_elements(x.pipeline)), x.pipeline) for x in search.seen.values() if x.ok]
         assert search.best() == min(ok)[2]
+
+
+def test_left_out_passes_are_never_run(tmp_path):
+    """--leave-out: no element that runs a left-out pass is admitted, proposed or broadcast."""
+    left_out = ("attributor", "attributor-cgscc", "loop-extract", "gvn")
+    assert any(pass_names_in(e) & set(left_out) for e in candidate_elements())  # they are in the space
+    with Store(tmp_path / "t.db") as store:
+        modules = add_examples(store, ["sort"])
+        tune(store, modules, TuneConfig(budget=30, seed=3, admit_modules=1, leave_out=left_out))
+        ran = [e.pipeline for e in store.evaluations(modules[0])]
+    assert "function(sroa)" in ran and len(ran) > 30  # admission ran the others alone
+    assert not [p for p in ran if pass_names_in(p) & set(left_out)]

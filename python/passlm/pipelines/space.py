@@ -118,10 +118,14 @@ def candidate_elements(pass_names: dict[str, Sequence[str]] | None = None, inclu
     return sorted(elements)
 
 
+def pass_names_in(pipeline: str) -> set[str]:
+    """Every name in a pipeline string, at any nesting (passes, adaptors and parameters alike)."""
+    return set(re.findall(r"[A-Za-z][\w-]*", pipeline))
+
+
 def is_deterministic(pipeline: str) -> bool:
     """False when the pipeline runs a pass of NONDETERMINISTIC (at any nesting)."""
-    names = set(re.findall(r"[A-Za-z][\w-]*", pipeline))
-    return not names & NONDETERMINISTIC
+    return not pass_names_in(pipeline) & NONDETERMINISTIC
 
 
 def split_elements(pipeline: str) -> list[str]:

@@ -33,7 +33,7 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from ..defaults import OZ
 from ..store import Evaluation, Store, process_owner
-from ..pipelines.space import candidate_elements, join_elements, split_elements
+from ..pipelines.space import candidate_elements, join_elements, pass_names_in, split_elements
 from ..pipelines.workers import Job, WorkerPool
 
 
@@ -51,6 +51,7 @@ class TuneConfig:
     minimize_share: float = 0.15
     admit_modules: int = 3       # modules each element is tried on before it is admitted
     minimize_extra: int = 50     # evaluations past the budget to finish minimizing the best
+    leave_out: tuple[str, ...] = ()  # pass names no element may run (e.g. miscompile suspects)
 
     def __post_init__(self):
         if self.objective not in ("size", "instructions"):
@@ -308,7 +309,8 @@ def tune(store: Store, modules: Sequence[str], config: TuneConfig, pool: Optiona
             planned[0] += jobs
 
         if elements is None:
-            elements = admit(store, pool, list(modules)[: config.admit_modules], candidate_elements(),
+            allowed = [e for e in candidate_elements() if not pass_names_in(e) & set(config.leave_out)]
+            elements = admit(store, pool, list(modules)[: config.admit_modules], allowed,
                              count_admission, plan_admission)
         broadcast = best_pipelines(store, config.objective)
         waiting = list(modules)
