@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -49,6 +50,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 import passlm.paths
 from passlm.defaults import DEFAULT_ENGINE, OZ
@@ -81,8 +83,8 @@ class CMakeProject:
     def clean(self, build: Path, env) -> None:
         sh(["cmake", "--build", build, "--target", "clean"], env)
 
-    def build(self, build: Path, env) -> None:
-        sh(["cmake", "--build", build, "--", "-j2"], env)
+    def build(self, build: Path, env) -> str:
+        return sh(["cmake", "--build", build, "--", "-j2"], env).stderr
 
     def check(self, build: Path, env) -> None:
         out = sh([build / "calc"], env).stdout
@@ -104,15 +106,16 @@ class Bzip2:
         self.cflags[build] = cflags
         return build
 
-    def _make(self, build: Path, targets, env, jobs=True):
+    def _make(self, build: Path, targets, env, jobs=True) -> str:
         flags = f"-Wall {self.cflags[build]} -D_FILE_OFFSET_BITS=64"
-        sh(["make", *(["-j2"] if jobs else []), f"CC={self.clang}", f"CFLAGS={flags}", *targets], env, cwd=build)
+        return sh(["make", *(["-j2"] if jobs else []), f"CC={self.clang}", f"CFLAGS={flags}", *targets], env,
+                  cwd=build).stderr
 
     def clean(self, build: Path, env) -> None:
         self._make(build, ["clean"], env, jobs=False)
 
-    def build(self, build: Path, env) -> None:
-        self._make(build, self.TARGETS, env)
+    def build(self, build: Path, env) -> str:
+        return self._make(build, self.TARGETS, env)
 
     def check(self, build: Path, env) -> None:
         self._make(build, ["test"], env, jobs=False)  # compresses and compares the sample files
@@ -134,8 +137,8 @@ class Autotools:
     def clean(self, build: Path, env) -> None:
         sh(["make", "clean"], env, cwd=build)
 
-    def build(self, build: Path, env) -> None:
-        sh(["make", "-j2", "MAKEINFO=true"], env, cwd=build)
+    def build(self, build: Path, env) -> str:
+        return sh(["make", "-j2", "MAKEINFO=true"], env, cwd=build).stderr
 
     def check(self, build: Path, env) -> None:
         programs = [p for p in (build / "src").iterdir() if p.is_file() and os.access(p, os.X_OK)]
@@ -189,6 +192,20 @@ def object_bytes(build: Path) -> int:
     return sum(int(line.split()[0]) + int(line.split()[1]) for line in out)
 
 
+DEBUG_LINE = re.compile(r"^passlm: debug: .* trials=(?P<trials>\d+) .*engine_ms=(?P<engine>[\d.]+) "
+                        r"guard_ms=(?P<guard>[\d.]+) final_ms=(?P<final>[\d.]+)", re.M)
+
+
+def debug_phases(stderr: str) -> Optional[dict]:
+    """Summed over a build's modules, from the plugin's PASSLM_DEBUG lines: its time asking the engine,
+    measuring (the guard's trials), running the kept pipeline, and the trials run; None without lines."""
+    found = [m.groupdict() for m in DEBUG_LINE.finditer(stderr)]
+    if not found:
+        return None
+    return {"modules": len(found), **{k: sum(float(f[k]) for f in found) / 1e3 for k in ("engine", "guard", "final")},
+            "trials": sum(int(f["trials"]) for f in found)}
+
+
 def stop_server(env) -> None:
     subprocess.run([sys.executable, "-m", "passlm.server", "--stop"], env=env, capture_output=True)
 
@@ -203,20 +220,22 @@ def measure(project, reps: int, plugin: str, runtime: Path, settings: dict, vari
     builds = {v: project.configure(v, "-Oz" if v == "a" else plugin_flags, base) for v in variants}
     times = {v: [] for v in variants}
     sizes: dict = {}
+    phases: dict = {}
 
     def timed(variant, env):
         if variant not in builds:
             return
         project.clean(builds[variant], env)
         start = time.perf_counter()
-        project.build(builds[variant], env)
+        stderr = project.build(builds[variant], env)
         times[variant].append(time.perf_counter() - start)
         project.check(builds[variant], env)
         sizes.setdefault(variant, object_bytes(builds[variant]))
+        phases.setdefault(variant, debug_phases(stderr))
 
     for rep in range(reps):
         cache = runtime / f"cache-{project.__class__.__name__}-{rep}.sqlite3"
-        served = {**base, "PASSLM_CACHE": str(cache)}
+        served = {**base, "PASSLM_CACHE": str(cache), "PASSLM_DEBUG": "1"}
         timed("a", base)
         timed("b", {**base, "PASSLM_SERVER": "off"})
         stop_server(base)
@@ -227,7 +246,7 @@ def measure(project, reps: int, plugin: str, runtime: Path, settings: dict, vari
         stop_server(base)
         print(f"  {project.name} rep {rep + 1}: " + ", ".join(f"{v} {times[v][-1]:.2f} s" for v in variants),
               flush=True)
-    return {v: statistics.median(t) for v, t in times.items()}, sizes
+    return {v: statistics.median(t) for v, t in times.items()}, sizes, phases
 
 
 UNIT_ENGINES = "fixed:function(sroa),default<Oz>|function(instcombine<no-verify-fixpoint>),default<Oz>|" \
@@ -343,10 +362,19 @@ def main(argv=None) -> int:
           f"{args.engine}, guard {'off' if args.no_guard else 'on'}; size: the objects of (c) against (a)'s:")
     shown = [v for v in VARIANTS if v in next(iter(results.values()))[0]] if results else []
     print(f"{'project':<40}{'k':>3}" + "".join(f"{LABELS[v]:>28}" for v in shown) + f"{'size':>10}")
-    for (name, k), (medians, sizes) in results.items():
+    for (name, k), (medians, sizes, _) in results.items():
         a = medians["a"]
         size = f"{(1 - sizes['c'] / sizes['a']) * 100:+9.2f}%" if "c" in sizes else ""
         print(f"{name:<40}{k:>3}" + "".join(f"{medians[v]:>18.2f} s {medians[v] / a:>6.2f}x" for v in shown) + size)
+    print("\nwhere the plugin's time went in the first (c) and (d) builds, summed over their modules (PASSLM_DEBUG;\n"
+          "with make -j2 two compilers overlap): asking the engine, measuring (the guard's trials), running the kept "
+          "pipeline")
+    for (name, k), (_, _, phases) in results.items():
+        for v in ("c", "d"):
+            f = phases.get(v)
+            if f:
+                print(f"{name:<40}{k:>3} ({v}) {f['modules']:>4} modules: engine {f['engine']:6.2f} s, guard "
+                      f"{f['guard']:6.2f} s ({f['trials']} trials), kept pipeline {f['final']:6.2f} s")
     print("targets: (c) <= 2.5x (a) and (d) <= 1.15x (a) on the autotools package; (d) <= 1.1x (a) on bzip2")
     if units:
         print_unit_costs("bzip2", units)

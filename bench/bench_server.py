@@ -8,6 +8,9 @@
 2. A cache hit: the round trip of one predict request the cache answers
    (connect, send the IR and its hash, look it up, reply), median of 50,
    from Python as the plugin's embedded client does it.
+3. A cold start: from spawning a server as the plugin's route does
+   (``--background --lazy --engine SPEC``) to its first answered prediction,
+   median of 3, for the default engine and for ``--engine`` (target: 2 s).
 
     .venv/bin/python bench/bench_server.py [--clients 32] [--batch 8] [--engine model:default]
 """
@@ -27,6 +30,7 @@ from pathlib import Path
 import passlm
 from passlm.compile import c_to_ir
 from passlm import messages
+from passlm.defaults import DEFAULT_ENGINE
 from passlm.server import client
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,6 +43,24 @@ def start(folder: Path, name: str, engine: str, *extra: str) -> Path:
     while not client.call(str(path), messages.status(), 5.0)["engines"][engine]["loaded"]:
         time.sleep(0.1)
     return path
+
+
+def ready_seconds(folder: Path, name: str, engine: str, ir: str) -> float:
+    """Spawn to first answered prediction, as a cold build's first compiler waits for it."""
+    path = folder / f"{name}.sock"
+    begin = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "passlm.server", "--background", "--lazy", "--socket", str(path),
+                    "--engine", engine, "--cache", "off", "--log", str(folder / f"{name}.log")],
+                   check=True, capture_output=True)
+    try:
+        while True:
+            try:
+                client.call(str(path), predict(engine, 4, ir), 600.0)
+                return time.perf_counter() - begin
+            except (FileNotFoundError, ConnectionRefusedError):
+                time.sleep(0.01)  # not listening yet
+    finally:
+        stop(path)
 
 
 def predict(engine: str, k: int, ir: str) -> dict:
@@ -105,6 +127,10 @@ def main(argv=None) -> int:
             stop(cached)
         print(f"cache hit round trip ({len(ir) / 1e3:.0f} kB of IR): median {statistics.median(times) * 1e3:.1f} ms, "
               f"p90 {sorted(times)[44] * 1e3:.1f} ms")
+        for engine in dict.fromkeys((DEFAULT_ENGINE, args.engine)):
+            ready = [ready_seconds(folder, f"ready{i}", engine, modules[0]) for i in range(3)]
+            print(f"cold start to the first prediction, {engine}: median {statistics.median(ready):.2f} s "
+                  f"(of {', '.join(f'{r:.2f}' for r in ready)})")
     return 0
 
 

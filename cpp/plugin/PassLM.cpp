@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <map>
 #include <chrono>
+#include <cstdio>
 
 using namespace llvm;
 
@@ -60,6 +61,12 @@ const char *routeName(Route R) {
   return "none";
 }
 
+double millisecondsSince(std::chrono::steady_clock::time_point Start) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - Start)
+      .count();
+}
+
 /// Chooses the pipeline for one module and reports problems the same way
 /// everywhere: a warning line, or an error in strict mode.
 ///
@@ -80,6 +87,11 @@ public:
   std::string debugLine() const;
 
   uint64_t ChosenSize = 0, BaselineSize = 0;
+  /// Wall time of each phase, for PASSLM_DEBUG (bench_build sums them over a
+  /// build): asking the engine (IR printed and hashed, the round trip or the
+  /// bridge, Python's start included), measuring (the guard's trials and any
+  /// search), and running the chosen pipeline in this process (PassLMPass).
+  double EngineMs = 0, GuardMs = 0, FinalMs = 0;
   bool SizesKnown = false;  // the sizes above were measured, now or earlier
   bool FromVerdict = false; // the sizes are a server's memory, not measured now
 
@@ -289,7 +301,14 @@ void Chooser::rememberVerdict(const Verdict &V) {
 std::string Chooser::choose() {
   if (O.Search && !O.Guard)
     warnSearchNeedsGuard(O.Search);
+  auto Asked = std::chrono::steady_clock::now();
   std::vector<std::string> Candidates = candidates();
+  EngineMs = millisecondsSince(Asked);
+  auto Measuring = std::chrono::steady_clock::now();
+  struct Timer { // GuardMs on every way out below
+    double &Ms; std::chrono::steady_clock::time_point Start;
+    ~Timer() { Ms = millisecondsSince(Start); }
+  } GuardTimer{GuardMs, Measuring};
   if (Candidates.empty()) {
     if (!Dropped.empty())
       reportDropped(true);
@@ -425,6 +444,9 @@ std::string Chooser::search(const std::vector<std::string> &Candidates,
 }
 
 std::string Chooser::debugLine() const {
+  char Times[96];
+  std::snprintf(Times, sizeof Times, " engine_ms=%.1f guard_ms=%.1f final_ms=%.1f",
+                EngineMs, GuardMs, FinalMs);
   return "passlm: debug: " + Name + ": route=" + routeName(AnsweredBy) +
          " trials=" + std::to_string(Trials) +
          " codegens=" + std::to_string(Modules.Codegens) +
@@ -432,6 +454,7 @@ std::string Chooser::debugLine() const {
          " verdict=" + (FromVerdict ? "yes" : "no") +
          " baseline=" + (!BaselineStarted ? "none" : BaselineEarly ? "early" : "after") +
          " adopted=" + (Adopted ? "yes" : "no") +
+         Times +
          (Searched ? " " + Searched->debugText() : "");
 }
 
@@ -444,6 +467,7 @@ PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
 
   Chooser C(M, Opts);
   std::string Pipeline = C.choose();
+  auto Final = std::chrono::steady_clock::now();
   // The winner's trial already made the optimized module: take it rather
   // than run the pipeline again (any problem: run it, as without a trial).
   if (const OptimizedModule *Optimized = C.optimizedModule(Pipeline)) {
@@ -463,6 +487,7 @@ PreservedAnalyses PassLMPass::run(Module &M, ModuleAnalysisManager &) {
               BaselinePipeline);
     cantFail(runPipeline(M, BaselinePipeline));
   }
+  C.FinalMs = millisecondsSince(Final);
   if (Opts.Print) {
     std::string Line;
     raw_string_ostream OS(Line);

@@ -71,7 +71,8 @@ def tiny_server(short_dir, tiny_model_dir):
 
 _DEBUG_LINE = re.compile(r"^passlm: debug: \S+: route=(?P<route>\S+) trials=(?P<trials>\d+) "
                          r"codegens=(?P<codegens>\d+) reused=(?P<reused>\d+) verdict=(?P<verdict>yes|no) "
-                         r"baseline=(?P<baseline>\S+) adopted=(?P<adopted>yes|no)$", re.M)
+                         r"baseline=(?P<baseline>\S+) adopted=(?P<adopted>yes|no) engine_ms=(?P<engine_ms>[\d.]+) "
+                         r"guard_ms=(?P<guard_ms>[\d.]+) final_ms=(?P<final_ms>[\d.]+)$", re.M)
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +82,8 @@ def debug_line():
     trials whose optimized module was already measured (reused), verdict
     (yes: a server's memory), baseline (when the -Oz trial started: early,
     while the engine was awaited; after; none), adopted (yes: the compiler
-    took the winning trial's optimized module instead of running its pipeline)."""
+    took the winning trial's optimized module instead of running its pipeline), and the
+    milliseconds spent asking the engine, measuring, and running the chosen pipeline."""
     def parse(stderr: str) -> dict:
         (match,) = _DEBUG_LINE.finditer(stderr)
         return match.groupdict()
