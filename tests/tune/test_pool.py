@@ -104,6 +104,12 @@ def test_passlm_pool_builds_and_reports(store, tmp_path, capsys):
     assert main(["pool", "--db", db, "--report", str(out), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["split"] == "test" and report["rows"][-1]["pool"] <= 4
+    with Store(db) as s:  # --min-evaluations: only the modules searched that deep are reported
+        counts = sorted(s.count_evaluations(m) for m in s.module_hashes(split="test"))
+    assert main(["pool", "--db", db, "--report", str(out), "--json", "--min-evaluations", str(counts[-1])]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"][0]["modules"] == counts.count(counts[-1])
+    assert main(["pool", "--db", db, "--report", str(out), "--min-evaluations", str(counts[-1] + 1)]) == 1
+    assert "with " in capsys.readouterr().err
     assert main(["pool", "--db", db]) == 2  # neither -o nor --report
     assert main(["pool", "--db", db, "-o", str(tmp_path / "p2.json"), "--min-evaluations", "100000"]) == 1
     assert "run the deep search first" in capsys.readouterr().err

@@ -45,9 +45,11 @@ def register(subparsers) -> argparse.ArgumentParser:
                              "(default all of them)")
     parser.add_argument("--screen-minutes", type=float, default=None,
                         help="screen new pipelines for at most M minutes (cached verdicts always count)")
-    parser.add_argument("--min-evaluations", type=int, default=500,
-                        help="training modules with at least this many evaluations (the deep-searched ones) "
-                             "are the sample the candidates are measured on (default 500)")
+    parser.add_argument("--min-evaluations", type=int, default=None, metavar="N",
+                        help="training modules with at least N evaluations (the deep-searched ones) are the sample "
+                             "the candidates are measured on (default 500); with --report, only the modules with "
+                             "at least N evaluations are reported (default all: a module never deep-searched has "
+                             "no ceiling to speak of)")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="worker processes (default 2)")
     add_json_flag(parser, "the report")
     parser.set_defaults(func=cmd_pool)
@@ -77,10 +79,11 @@ def _build(store, args) -> int:
     from .pool import build_pool
 
     train = store.module_hashes(split="train")
-    searched = [m for m in train if store.count_evaluations(m) >= args.min_evaluations]
+    least = 500 if args.min_evaluations is None else args.min_evaluations
+    searched = [m for m in train if store.count_evaluations(m) >= least]
     sample = spread_over_packages(store, searched)[:args.sample]
     if not sample:
-        raise UserError(f"{args.db}: no training module has {args.min_evaluations} evaluations; "
+        raise UserError(f"{args.db}: no training module has {least} evaluations; "
                         "run the deep search first (passlm tune --split train --budget 1000)")
     with WorkerPool(jobs=args.jobs) as workers:
         pool = build_pool(store, train, searched, sample, args.size, workers, args.per_module, args.max_candidates,
@@ -102,8 +105,11 @@ def _report(store, args) -> int:
     pipelines = list(Coreset.load(args.report).pipelines)
     split = args.split or "test"
     modules = store.module_hashes(split=split)
+    if args.min_evaluations is not None:
+        modules = [m for m in modules if store.count_evaluations(m) >= args.min_evaluations]
     if not modules:
-        raise UserError(f"{args.db}: no modules in split '{split}'")
+        raise UserError(f"{args.db}: no modules in split '{split}'"
+                        + (f" with {args.min_evaluations} evaluations" if args.min_evaluations is not None else ""))
     rows = oracle_by_size(store, pipelines, modules, ceiling=ceiling_of(store, modules))
     if args.json:
         print(json.dumps({"pool": args.report, "split": split, "rows": rows}, indent=1))
