@@ -119,6 +119,19 @@ def non_negative_int(text: str) -> int:
     return _int_at_least(text, 0)
 
 
+def comma_separated(text: str) -> list[str]:
+    """``a, b,c`` -> ``["a", "b", "c"]``: the names of a comma-separated option (empty parts dropped)."""
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def name_list(text: str) -> tuple[str, ...]:
+    """An argparse ``type``: one or more comma-separated names (else a usage error)."""
+    names = tuple(comma_separated(text))
+    if not names:
+        raise argparse.ArgumentTypeError("expected names separated by commas")
+    return names
+
+
 def add_json_flag(parser: argparse.ArgumentParser, what: str = "the result") -> None:
     parser.add_argument("--json", action="store_true", help=f"print {what} as JSON on stdout")
 

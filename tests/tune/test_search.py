@@ -217,8 +217,12 @@ def test_left_out_passes_are_never_run(tmp_path):
     """--leave-out: no element that runs a left-out pass is admitted, proposed or broadcast."""
     left_out = ("attributor", "attributor-cgscc", "loop-extract", "gvn")
     assert any(pass_names_in(e) & set(left_out) for e in candidate_elements())  # they are in the space
+    winner = "function(sroa),function(gvn),default<Oz>"  # another module's best, from an earlier run
     with Store(tmp_path / "t.db") as store:
         modules = add_examples(store, ["sort"])
+        other = add_examples(store, ["bigint"])[0]
+        store.record_evaluation(Evaluation(other, OZ, "ok", 10, 100, strategy="baseline"))
+        store.record_evaluation(Evaluation(other, winner, "ok", 9, 90, strategy="random"))
         tune(store, modules, TuneConfig(budget=30, seed=3, admit_modules=1, leave_out=left_out))
         ran = [e.pipeline for e in store.evaluations(modules[0])]
     assert "function(sroa)" in ran and len(ran) > 30  # admission ran the others alone

@@ -164,7 +164,7 @@ def _print_split(assignment: dict[str, str]) -> None:
 def _names(value: Optional[str]) -> Optional[list[str]]:
     if value is None:
         return None
-    return [n.strip() for n in value.split(",") if n.strip()]
+    return command.comma_separated(value)
 
 
 def cmd_split(args: argparse.Namespace) -> int:

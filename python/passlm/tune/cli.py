@@ -42,7 +42,7 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--min-len", type=int, default=1, help="shortest random list, in elements (default 1)")
     p.add_argument("--max-len", type=int, default=25, help="longest list, in elements (default 25)")
-    p.add_argument("--leave-out", type=_pass_list, default=(), metavar="PASS[,PASS...]",
+    p.add_argument("--leave-out", type=command.name_list, default=(), metavar="PASS[,PASS...]",
                    help="passes the search never runs, e.g. attributor,attributor-cgscc,loop-extract (miscompile "
                         "suspects screening often rejects; attributor hangs on some modules)")
     p.add_argument("--split", help="only the modules of this split (train, test...)")
@@ -63,13 +63,6 @@ def register(sub) -> None:
     p.add_argument("--screen-minutes", type=float, metavar="M",
                    help="with --export-labels: screen new pipelines for at most M minutes (cached results count)")
     p.set_defaults(func=run)
-
-
-def _pass_list(text: str) -> tuple[str, ...]:
-    names = tuple(n.strip() for n in text.split(",") if n.strip())
-    if not names:
-        raise argparse.ArgumentTypeError("expected pass names separated by commas")
-    return names
 
 
 def _budget(text: str) -> int:

@@ -308,11 +308,13 @@ def tune(store: Store, modules: Sequence[str], config: TuneConfig, pool: Optiona
         def plan_admission(jobs: int) -> None:
             planned[0] += jobs
 
+        left_out = set(config.leave_out)
         if elements is None:
-            allowed = [e for e in candidate_elements() if not pass_names_in(e) & set(config.leave_out)]
+            allowed = [e for e in candidate_elements() if not pass_names_in(e) & left_out]
             elements = admit(store, pool, list(modules)[: config.admit_modules], allowed,
                              count_admission, plan_admission)
-        broadcast = best_pipelines(store, config.objective)
+        # Other modules' winners in the store (an earlier run's, perhaps) obey leave_out too.
+        broadcast = [p for p in best_pipelines(store, config.objective) if not pass_names_in(p) & left_out]
         waiting = list(modules)
         active: dict[str, ModuleSearch] = {}
         bitcode: dict[str, bytes] = {}
