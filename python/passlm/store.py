@@ -354,8 +354,9 @@ class Store:
         return Evaluation(*rows[0]) if rows else None
 
     def iter_ok(self, objective: str = "size") -> Iterator[tuple[str, str, int]]:
-        """(module, pipeline, value) for every successful evaluation."""
-        column = {"size": "object_size", "instructions": "instructions"}[objective]
+        """(module, pipeline, value) for every successful evaluation; the value is the
+        object size, the instruction count or the evaluation's seconds (objective)."""
+        column = {"size": "object_size", "instructions": "instructions", "seconds": "seconds"}[objective]
         with self._lock:
             rows = self._db.execute(f"SELECT module, pipeline, {column} FROM evaluations WHERE status = 'ok'")
             yield from rows.fetchall()

@@ -316,3 +316,77 @@ def test_command_with_a_pool_chooses_among_it_on_the_rows_that_cover_it(store, t
     Coreset(("function(adce)",)).save(pool)
     assert main(["--db", str(store.path), "--pool", str(pool), "-o", str(tmp_path / "never.json")]) == 1
     assert "no module has a matrix row over 90%" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ per second of trial, left-out passes
+
+CHEAP = "function(sroa)"               # -10 % on every module, as fast as -Oz
+DEAR = "function(gvn),function(licm)"  # -12 % on every module, 5 times -Oz's time
+
+
+def timed_store(tmp_path, dear_seconds: float = 5.0) -> Store:
+    s = Store(tmp_path / "timed.db")
+    for i in range(4):
+        m = add(s, f"m{i}")
+        s.record_evaluation(Evaluation(m, OZ, "ok", 10, 100, seconds=0.1))
+        s.record_evaluation(Evaluation(m, CHEAP, "ok", 10, 90, seconds=0.1))
+        s.record_evaluation(Evaluation(m, DEAR, "ok", 10, 88, seconds=0.1 * dear_seconds))
+    for p in (CHEAP, DEAR):
+        screen(s, p, "pass")
+    return s
+
+
+def test_per_second_prefers_the_cheap_pipeline_of_nearly_equal_gain(tmp_path):
+    with timed_store(tmp_path) as s:
+        modules = s.module_hashes(split="train")
+        assert build_coreset(s, modules, k=1).pipelines == (DEAR,)  # by gain alone
+        coreset = build_coreset(s, modules, k=2, per_second=True)
+    assert coreset.pipelines == (CHEAP, DEAR)
+    assert [st.cost for st in coreset.steps] == pytest.approx([1.0, 5.0])
+    assert coreset.steps[0].improvement == pytest.approx(0.10)
+
+
+def test_per_second_keeps_the_dear_pipeline_when_its_gain_pays_for_it(tmp_path):
+    with timed_store(tmp_path, dear_seconds=1.1) as s:  # 2 points more for 10 % more time
+        assert build_coreset(s, s.module_hashes(split="train"), k=1, per_second=True).pipelines == (DEAR,)
+
+
+def test_per_second_skips_pipelines_never_timed_and_the_cost_round_trips(tmp_path):
+    with timed_store(tmp_path) as s:
+        for m in s.module_hashes(split="train"):
+            evaluate(s, m, "globaldce", 50)  # the best of all, but no seconds recorded
+        screen(s, "globaldce", "pass")
+        coreset = build_coreset(s, s.module_hashes(split="train"), per_second=True)
+    assert "globaldce" not in coreset.pipelines
+    path = tmp_path / "c.json"
+    coreset.save(path)
+    assert json.loads(path.read_text())["steps"][0]["cost"] == pytest.approx(1.0)
+    assert Coreset.load(path) == coreset
+
+
+def test_leave_out_drops_pipelines_running_a_named_pass_at_any_nesting(tmp_path):
+    with timed_store(tmp_path) as s:
+        modules = s.module_hashes(split="train")
+        assert build_coreset(s, modules, leave_out=("licm",)).pipelines == (CHEAP,)
+        assert build_coreset(s, modules, leave_out=("gvn", "sroa")).pipelines == ()
+
+
+def test_command_per_second_and_leave_out(tmp_path, capsys):
+    with timed_store(tmp_path) as s:
+        path = s.path
+    out = tmp_path / "c.json"
+    assert main(["--db", str(path), "--per-second", "-o", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "cost (-Oz=1)" in table and Coreset.load(out).pipelines == (CHEAP, DEAR)
+    assert main(["--db", str(path), "--leave-out", "sroa", "-o", str(out)]) == 0
+    assert Coreset.load(out).pipelines == (DEAR,)
+    assert main(["--db", str(path), "--leave-out", ",", "-o", str(out)]) == 2
+    assert "--leave-out: expected names separated by commas" in capsys.readouterr().err
+
+
+def test_a_cost_that_is_not_a_positive_number_is_refused(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"format": "passlm-coreset", "version": 1, "pipelines": [CHEAP],
+                                "steps": [{"pipeline": CHEAP, "improvement": 0.1, "wins": 3, "cost": -1}]}))
+    with pytest.raises(CoresetError, match=r"steps\[0\].*positive \"cost\""):
+        Coreset.load(path)

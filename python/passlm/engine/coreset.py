@@ -25,6 +25,14 @@ was not measured cannot be claimed. The coreset's numbers are therefore a
 lower bound on what the chosen pipelines do on these modules, and pipelines
 measured on more modules are favoured; fill the matrix for a fair choice.
 
+With ``per_second``, each next pipeline is instead the one with the most of
+that gain per unit of its trial's cost: its evaluation seconds over -Oz's,
+each summed over the modules where the store timed both (a pipeline never
+timed there is no candidate). The plugin's guard runs a trial per candidate,
+so this keeps the first k cheap to measure for little loss of cover; the
+steps then record each pipeline's ``cost``. ``leave_out`` names passes no
+chosen pipeline may run (``pipelines.space.pass_names_in``).
+
 Per step it records the cumulative improvement over -Oz on those modules,
 ``1 - exp(mean log ratio)`` (the headline metric; best-of-the-first-i with
 -Oz as the fallback), and ``wins``: how many modules that pipeline made
@@ -34,11 +42,12 @@ The file is JSON::
 
     {"format": "passlm-coreset", "version": 1,
      "pipelines": ["p1", "p2", ...],
-     "steps": [{"pipeline": "p1", "improvement": 0.031, "wins": 812}, ...],
+     "steps": [{"pipeline": "p1", "improvement": 0.031, "wins": 812, "cost": 0.93}, ...],
      "modules": 2883, "candidates": 180, "source": "corpus.db:train", "objective": "size"}
 
 ``candidates`` (how many pipelines were eligible and beat -Oz on at least one
-module) is informative only. ``steps`` may be left out of a hand-written file.
+module) is informative only. ``steps`` may be left out of a hand-written file,
+and ``cost`` (trial seconds relative to -Oz's) out of a step.
 
 ``coreset:default`` is the file shipped in the package (``coresets/default.json``:
 the cover of ``data/pool.json``, made by ``passlm coreset --pool``); any other
@@ -60,7 +69,7 @@ from typing import Callable, Iterable, Optional
 from ..jsonformat import read_document, write_document
 from ..defaults import OZ
 from ..store import Store
-from ..pipelines.space import is_deterministic, split_elements
+from ..pipelines.space import is_deterministic, pass_names_in, split_elements
 from . import Candidate, EngineSpecError, ModuleFacts
 
 SHIPPED_CORESETS = Path(__file__).resolve().parent.parent / "coresets"
@@ -78,6 +87,7 @@ class Step:
     pipeline: str
     improvement: float  # cumulative: 1 - geomean(value / value(-Oz)) with the pipelines up to this one
     wins: int           # modules this pipeline made smaller than -Oz and every earlier pipeline
+    cost: Optional[float] = None  # its trial's seconds over -Oz's (per_second covers only)
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,8 @@ class Coreset:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         write_document(path, FORMAT, VERSION, {
             "pipelines": list(self.pipelines),
-            "steps": [{"pipeline": s.pipeline, "improvement": s.improvement, "wins": s.wins} for s in self.steps],
+            "steps": [{"pipeline": s.pipeline, "improvement": s.improvement, "wins": s.wins,
+                       **({} if s.cost is None else {"cost": s.cost})} for s in self.steps],
             "modules": self.modules,
             "candidates": self.candidates,
             "source": self.source,
@@ -133,11 +144,14 @@ class Coreset:
         for i, (s, p) in enumerate(zip(steps, pipelines)):
             ok = (isinstance(s, dict) and s.get("pipeline") == p
                   and isinstance(s.get("improvement"), (int, float)) and not isinstance(s.get("improvement"), bool)
-                  and isinstance(s.get("wins"), int) and not isinstance(s.get("wins"), bool))
+                  and isinstance(s.get("wins"), int) and not isinstance(s.get("wins"), bool)
+                  and (s.get("cost") is None or (isinstance(s["cost"], (int, float))
+                                                 and not isinstance(s["cost"], bool) and s["cost"] > 0)))
             if not ok:
                 raise CoresetError(f"{path}: steps[{i}] must be {{\"pipeline\": {p!r}, \"improvement\": NUMBER, "
-                                   f"\"wins\": INTEGER}}")
-            parsed.append(Step(p, float(s["improvement"]), s["wins"]))
+                                   f"\"wins\": INTEGER}}, with an optional positive \"cost\": NUMBER")
+            cost = s.get("cost")
+            parsed.append(Step(p, float(s["improvement"]), s["wins"], None if cost is None else float(cost)))
         objective = doc.get("objective", "size")
         if objective not in OBJECTIVES:
             raise CoresetError(f"{path}: unknown objective {objective!r} (known: {', '.join(OBJECTIVES)})")
@@ -152,10 +166,30 @@ def _passed_screening(store: Store, pipeline: str) -> bool:
     return bool(screening) and screening["status"] == "pass"
 
 
+def trial_costs(store: Store, modules: Iterable[str]) -> dict[str, float]:
+    """Each pipeline's evaluation seconds over -Oz's, both summed over the modules where the
+    store timed the pipeline and -Oz (ok evaluations with seconds); pipelines timed nowhere
+    there are absent."""
+    wanted = set(modules)
+    seconds: dict[str, dict[str, float]] = {}
+    for module, pipeline, value in store.iter_ok("seconds"):
+        if module in wanted and value is not None and value > 0:
+            seconds.setdefault(pipeline, {})[module] = value
+    oz = seconds.pop(OZ, {})
+    costs = {}
+    for pipeline, times in seconds.items():
+        both = [m for m in times if m in oz]
+        if both:
+            costs[pipeline] = math.fsum(times[m] for m in both) / math.fsum(oz[m] for m in both)
+    return costs
+
+
 def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: str = "size",
                   screened_only: bool = True, source: Optional[str] = None,
-                  allowed: Optional[Callable[[str], bool]] = None) -> Coreset:
-    """The greedy set cover of the module docstring: up to k pipelines, best first.
+                  allowed: Optional[Callable[[str], bool]] = None, per_second: bool = False,
+                  leave_out: Iterable[str] = ()) -> Coreset:
+    """The greedy set cover of the module docstring: up to k pipelines, best first
+    (by gain per unit of trial cost with ``per_second``).
 
     Reads every ok evaluation once (``store.iter_ok``); screening is looked up
     only for pipelines that beat -Oz on at least one of ``modules``. ``allowed``,
@@ -190,6 +224,9 @@ def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: 
     del rows
     # A pipeline whose result changes from run to run (pipelines.space.NONDETERMINISTIC) is never a candidate.
     gains = {p: g for p, g in gains.items() if is_deterministic(p)}
+    left_out = set(leave_out)
+    if left_out:
+        gains = {p: g for p, g in gains.items() if not pass_names_in(p) & left_out}
     if allowed is not None:
         gains = {p: g for p, g in gains.items() if allowed(p)}
     elif screened_only:
@@ -201,10 +238,17 @@ def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: 
         lowered = [current[m] - r for m, r in gains[pipeline].items() if r < current[m]]
         return math.fsum(lowered), len(lowered)  # fsum: exact, so equal pipelines tie exactly
 
-    # Lazy greedy: the gain of a pipeline only shrinks as others are chosen (submodular), so a stale
-    # heap entry is an upper bound; an entry re-evaluated and still first (ties included) is the best.
+    cost: dict[str, float] = {}
+    if per_second:
+        cost = trial_costs(store, oz)
+        gains = {p: g for p, g in gains.items() if p in cost}
+    per_cost = (lambda p: cost[p]) if per_second else (lambda p: 1.0)
+
+    # Lazy greedy: the gain of a pipeline only shrinks as others are chosen (submodular), and its cost
+    # is fixed, so a stale heap entry is an upper bound; an entry re-evaluated and still first (ties
+    # included) is the best.
     length = {p: len(split_elements(p)) for p in gains}
-    heap = [(-gain_of(p)[0], length[p], p) for p in gains]
+    heap = [(-gain_of(p)[0] / per_cost(p), length[p], p) for p in gains]
     heapq.heapify(heap)
     steps: list[Step] = []
     while heap and len(steps) < k:
@@ -212,7 +256,7 @@ def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: 
         gain, wins = gain_of(pipeline)
         if gain <= 0:
             continue  # nothing left for it: drop
-        entry = (-gain, length[pipeline], pipeline)
+        entry = (-gain / per_cost(pipeline), length[pipeline], pipeline)
         if heap and heap[0] < entry:
             heapq.heappush(heap, entry)  # another may now be better: look again
             continue
@@ -220,17 +264,19 @@ def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: 
             if r < current[m]:
                 current[m] = r
         improvement = 1.0 - math.exp(math.fsum(current.values()) / len(current))
-        steps.append(Step(pipeline, improvement, wins))
+        steps.append(Step(pipeline, improvement, wins, cost.get(pipeline)))
 
     return Coreset(tuple(s.pipeline for s in steps), tuple(steps), len(oz),
                    source if source is not None else str(store.path), objective, len(gains))
 
 
 def format_table(coreset: Coreset) -> str:
-    """step, cumulative geomean improvement over -Oz, wins, pipeline: one line each."""
-    lines = [f"{'step':>4}  {'improvement':>11}  {'wins':>6}  pipeline"]
+    """step, cumulative geomean improvement over -Oz, wins, [trial cost,] pipeline: one line each."""
+    costs = any(s.cost is not None for s in coreset.steps)
+    lines = [f"{'step':>4}  {'improvement':>11}  {'wins':>6}  " + ("cost (-Oz=1)  " if costs else "") + "pipeline"]
     for i, s in enumerate(coreset.steps, 1):
-        lines.append(f"{i:>4}  {s.improvement * 100:>10.3f}%  {s.wins:>6}  {s.pipeline}")
+        cost = (f"{s.cost:>12.2f}  " if s.cost is not None else f"{'':>12}  ") if costs else ""
+        lines.append(f"{i:>4}  {s.improvement * 100:>10.3f}%  {s.wins:>6}  {cost}{s.pipeline}")
     return "\n".join(lines)
 
 

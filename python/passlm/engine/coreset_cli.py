@@ -1,7 +1,8 @@
 """``passlm coreset``: the k pipelines that together cover a corpus best.
 
     passlm coreset --db DB [--split train] [-k 16] [--objective size]
-                   [--no-screened-only] [--pool POOL.json] -o FILE.json
+                   [--no-screened-only] [--pool POOL.json] [--per-second]
+                   [--leave-out PASS,...] -o FILE.json
 
 ``register(subparsers)`` adds the subcommand to passlm's parser.
 Exit status 0 when the file is written, 1 for user errors
@@ -28,7 +29,12 @@ the cumulative improvement and how many modules the pipeline won.
 With --pool POOL.json (passlm pool), the candidates are the pool's pipelines
 and the modules those whose matrix row measures at least 90 % of the pool
 (the rows a ranker of that pool trains on): the like-for-like baseline of a
-ranker at k."""
+ranker at k.
+With --per-second, each step adds the pipeline with the most improvement per
+unit of its trial's cost (its evaluation seconds over -Oz's, summed over the
+modules where the store timed both): the plugin's guard measures each of the
+first k in a trial, so a cheap first k keeps builds fast. With --leave-out,
+no chosen pipeline runs the passes named."""
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -51,6 +57,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="every evaluated pipeline is a candidate, not only those that passed screening")
     parser.add_argument("--pool", metavar="POOL.json",
                         help="choose among this pool's pipelines, on the modules whose matrix row covers it")
+    parser.add_argument("--per-second", action="store_true",
+                        help="choose by improvement per unit of trial cost (seconds relative to -Oz's)")
+    parser.add_argument("--leave-out", type=command.name_list, default=(), metavar="PASS[,PASS...]",
+                        help="passes no chosen pipeline may run, e.g. attributor-cgscc,attributor-light")
     parser.add_argument("-o", "--output", required=True, metavar="FILE.json", help="write the coreset to FILE.json")
 
 
@@ -83,7 +93,7 @@ def cmd_coreset(args: argparse.Namespace) -> int:
                 allowed = pool.__contains__
             coreset = build_coreset(store, modules, k=args.k, objective=args.objective,
                                     screened_only=args.screened_only, source=f"{args.db}:{args.split}",
-                                    allowed=allowed)
+                                    allowed=allowed, per_second=args.per_second, leave_out=args.leave_out)
     except sqlite3.DatabaseError as e:
         raise CoresetError(f"{args.db}: not a passlm store ({e})") from None
     coreset.save(args.output)
