@@ -54,6 +54,7 @@ from typing import Optional
 
 import passlm.paths
 from passlm.defaults import DEFAULT_ENGINE, OZ
+from passlm.server.client import resolve_spec
 
 REPO = Path(__file__).resolve().parents[1]
 VARIANTS = ("a", "b", "c", "d", "e")
@@ -352,7 +353,8 @@ def main(argv=None) -> int:
         if args.only in (None, "autotools"):
             projects.append(Autotools(work, clang, fetch_upstream(args.autotools)))
         for k in ks:
-            settings = {"PASSLM_ENGINE": args.engine, "PASSLM_K": str(k), "PASSLM_GUARD": "0" if args.no_guard else "1"}
+            # The compilers run in the build's folders: a relative engine file is made absolute here.
+            settings = {"PASSLM_ENGINE": resolve_spec(args.engine), "PASSLM_K": str(k), "PASSLM_GUARD": "0" if args.no_guard else "1"}
             for project in projects:
                 shutil.rmtree(project.work, ignore_errors=True)
                 results[project.name, k] = measure(project, args.reps, plugin, runtime, settings, variants)

@@ -5,6 +5,7 @@ import argparse
 import json
 import math
 import random
+from pathlib import Path
 
 import pytest
 
@@ -390,3 +391,20 @@ def test_a_cost_that_is_not_a_positive_number_is_refused(tmp_path):
                                 "steps": [{"pipeline": CHEAP, "improvement": 0.1, "wins": 3, "cost": -1}]}))
     with pytest.raises(CoresetError, match=r"steps\[0\].*positive \"cost\""):
         Coreset.load(path)
+
+
+def test_shipped_coresets_by_bare_name_and_a_local_file_of_that_name_wins(tmp_path, monkeypatch):
+    from passlm.engine.coreset import SHIPPED_CORESETS, coreset_file
+    from passlm.engine.identity import model_hash, resolve_engine_spec
+
+    default, cover = Coreset.load(coreset_file("default")), Coreset.load(coreset_file("cover"))
+    assert coreset_file("cover") == SHIPPED_CORESETS / "cover.json" and default.pipelines != cover.pipelines
+    # The default is the cover per second of trial: every step records its cost; the cover by gain alone does not.
+    assert all(s.cost is not None for s in default.steps) and all(s.cost is None for s in cover.steps)
+    assert [c.pipeline for c in make_engine("coreset:cover").predict("", 2)] == list(cover.pipelines[:2])
+    assert model_hash("coreset:cover") == model_hash(f"coreset:{SHIPPED_CORESETS / 'cover.json'}")
+    monkeypatch.chdir(tmp_path)
+    Coreset((CHEAP,)).save(tmp_path / "cover")
+    assert coreset_file("cover") == Path("cover")  # a local path is never shadowed by a shipped name
+    assert coreset_file("nothing-shipped") == Path("nothing-shipped")
+    assert resolve_engine_spec("coreset:default") == "coreset:default"  # the same wherever it is read

@@ -49,9 +49,10 @@ The file is JSON::
 module) is informative only. ``steps`` may be left out of a hand-written file,
 and ``cost`` (trial seconds relative to -Oz's) out of a step.
 
-``coreset:default`` is the file shipped in the package (``coresets/default.json``:
-the cover of ``data/pool.json``, made by ``passlm coreset --pool``); any other
-argument is a path.
+``coreset:default`` and ``coreset:cover`` are files shipped in the package
+(``coresets/NAME.json``, both covers of ``data/pool.json`` made by ``passlm
+coreset --pool``: ``default`` by gain per second of trial, ``cover`` by gain
+alone); any other argument is a path.
 
 The engine answers every module with the first k pipelines in greedy order.
 A candidate's score is the marginal improvement of its step (cumulative
@@ -281,8 +282,12 @@ def format_table(coreset: Coreset) -> str:
 
 
 def coreset_file(argument: str) -> Path:
-    """The file of ``coreset:ARGUMENT``: the shipped one for ``default``, else the path."""
-    return SHIPPED_CORESETS / "default.json" if argument == "default" else Path(argument)
+    """The file of ``coreset:ARGUMENT``: a shipped one for a bare name (``default``, ``cover``)
+    that is no local path, else the path."""
+    shipped = SHIPPED_CORESETS / f"{argument}.json"
+    if "/" not in argument and shipped.is_file() and not Path(argument).exists():
+        return shipped
+    return Path(argument)
 
 
 @dataclass(frozen=True)

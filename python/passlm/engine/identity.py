@@ -34,10 +34,11 @@ def _shipped_file(kind: str, argument: str) -> Optional[Path]:
 
         path = model_dir(argument)
         return path if path == SHIPPED_MODELS / argument else None
-    if kind == "coreset" and argument == "default":
-        from .coreset import coreset_file
+    if kind == "coreset":
+        from .coreset import SHIPPED_CORESETS, coreset_file
 
-        return coreset_file(argument)
+        path = coreset_file(argument)
+        return path if path.parent == SHIPPED_CORESETS else None
     return None
 
 
