@@ -353,7 +353,7 @@ class Store:
             f" ORDER BY {column}, length(pipeline), id LIMIT 1", (module_hash,))
         return Evaluation(*rows[0]) if rows else None
 
-    def iter_ok(self, objective: str = "size") -> Iterator[tuple[str, str, int]]:
+    def iter_ok(self, objective: str = "size") -> Iterator[tuple[str, str, Optional[float]]]:
         """(module, pipeline, value) for every successful evaluation; the value is the
         object size, the instruction count or the evaluation's seconds (objective)."""
         column = {"size": "object_size", "instructions": "instructions", "seconds": "seconds"}[objective]

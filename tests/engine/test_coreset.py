@@ -1,7 +1,7 @@
-"""The coreset: greedy set cover over the label store, its file, its engine, its command."""
+"""The coreset: greedy set cover over the label store (by gain, and per second of trial), its file
+and its engine. The command is tests/engine/test_coreset_cli.py."""
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import random
@@ -9,68 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from coreset_stores import (A, B, C, CHEAP, D, DEAR, E, add, evaluate, geomean_improvement, screen,  # noqa: F401
+                            store, timed_store)  # store: a fixture
 from passlm.engine import Candidate, EngineSpecError, make_engine
 from passlm.engine.coreset import Coreset, CoresetError, Step, build_coreset
-from passlm import cli
-from passlm.engine.coreset_cli import register
 from passlm.defaults import OZ
-from passlm.store import Evaluation, Provenance, Store
-
-A = "function(gvn)"                       # halves m1
-B = "function(sroa),function(dse)"        # -10% on m2, m3, m4
-C = "function(instcombine<no-verify-fixpoint>)"  # -90% everywhere, but rejected by screening
-D = "globaldce"                           # beats A on m1, never screened
-E = "function(early-cse)"                 # less than A on m1 and than B on m2: never worth it
-
-
-def add(store: Store, name: str, split: str = "train") -> str:
-    """A module: the greedy logic never reads bitcode, so any bytes do."""
-    store.add_module(name, b"not bitcode", Provenance(f"{name}.c", "files", "19.1.0"))
-    store.set_split(name, split)
-    return name
-
-
-def evaluate(store: Store, module: str, pipeline: str, size: int, status: str = "ok") -> None:
-    ok = status == "ok"
-    store.record_evaluation(Evaluation(module, pipeline, status, 10 if ok else None, size if ok else None))
-
-
-def screen(store: Store, pipeline: str, status: str) -> None:
-    store.record_screening(pipeline, status, "{}", "19.1.0")
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "labels.db") as s:
-        m1, m2, m3, m4 = (add(s, f"m{i}") for i in (1, 2, 3, 4))
-        for m in (m1, m2, m3, m4):
-            evaluate(s, m, OZ, 100)
-            evaluate(s, m, C, 10)
-        evaluate(s, m1, A, 50)           # A is not evaluated on m2..m4: no gain there
-        for m in (m2, m3, m4):
-            evaluate(s, m, B, 90)
-        evaluate(s, m1, B, 10, status="crash")  # failed evaluations are no gain either
-        evaluate(s, m1, D, 40)
-        evaluate(s, m1, E, 60)
-        evaluate(s, m2, E, 95)
-        evaluate(s, m3, "function(bdce)", 120)  # worse than -Oz: no candidate
-        screen(s, "function(bdce)", "pass")
-        no_oz = add(s, "m5")             # no -Oz to compare with: skipped
-        evaluate(s, no_oz, A, 1)
-        zero = add(s, "m6")              # -Oz size 0: no ratio, skipped
-        evaluate(s, zero, OZ, 0)
-        evaluate(s, zero, B, 0)
-        other = add(s, "t1", split="test")  # not asked for
-        evaluate(s, other, OZ, 100)
-        evaluate(s, other, E, 1)
-        for p in (A, B, E):
-            screen(s, p, "pass")
-        screen(s, C, "reject")
-        yield s
-
-
-def geomean_improvement(ratios):
-    return 1 - math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+from passlm.store import Store
 
 
 def test_greedy_order_improvements_wins_and_exclusions(store):
@@ -244,59 +188,6 @@ def test_empty_spec_says_what_to_give():
         make_engine("coreset:")
 
 
-# ------------------------------------------------------------------ the command
-
-
-def main(argv):
-    return cli.main(["coreset", *argv])
-
-
-def test_command_writes_the_file_and_prints_the_table(store, tmp_path, capsys):
-    out = tmp_path / "out" / "coreset.json"
-    assert main(["--db", str(store.path), "-o", str(out)]) == 0
-    printed = capsys.readouterr().out
-    lines = printed.splitlines()
-    assert lines[0].split() == ["step", "improvement", "wins", "pipeline"]
-    assert lines[1].split() == ["1", f"{geomean_improvement([0.5, 1, 1, 1]) * 100:.3f}%", "1", A]
-    assert lines[2].split()[0] == "2" and lines[2].split()[2] == "3" and lines[2].endswith(B)
-    assert "on 4 modules of split 'train' (2 without an ok -Oz evaluation skipped)" in printed
-    assert Coreset.load(out).pipelines == (A, B)
-    assert Coreset.load(out).source == f"{store.path}:train"
-
-
-def test_command_through_register_with_options(store, tmp_path, capsys):
-    parser = argparse.ArgumentParser(prog="passlm")
-    register(parser.add_subparsers(dest="command"))
-    out = tmp_path / "c.json"
-    args = parser.parse_args(["coreset", "--db", str(store.path), "-k", "1", "--no-screened-only",
-                              "-o", str(out)])
-    assert args.func(args) == 0
-    assert Coreset.load(out).pipelines == (C,)
-    assert "1 pipelines from 5 pipelines (screening not required)" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("argv,message", [
-    (["--db", "{tmp}/missing.db"], "missing.db: no such store"),
-    (["--db", "{db}", "--split", "valid"], "no modules in split 'valid'"),
-    (["--db", "{tmp}/junk.db"], "junk.db: not a passlm store"),
-])
-def test_command_user_errors_exit_1(store, tmp_path, capsys, argv, message):
-    (tmp_path / "junk.db").write_text("this is not SQLite, it is just long enough to have a header" * 10)
-    argv = [a.format(tmp=tmp_path, db=store.path) for a in argv] + ["-o", str(tmp_path / "never.json")]
-    assert main(argv) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("passlm: error: ") and message in err
-    assert not (tmp_path / "never.json").exists() and not (tmp_path / "missing.db").exists()
-
-
-def test_command_usage_error_exits_2(store, tmp_path, capsys):
-    assert main(["-o", "x.json"]) == 2
-    assert "--db" in capsys.readouterr().err
-    assert main(["--db", str(store.path), "-k", "0", "-o", str(tmp_path / "never.json")]) == 2
-    assert "-k: must be at least 1" in capsys.readouterr().err
-    assert not (tmp_path / "never.json").exists()
-
-
 def test_nondeterministic_pipelines_are_never_chosen(store):
     sink = "function(gvn-sink),default<Oz>"  # the best of all on every module, but gvn-sink varies run to run
     for m in store.module_hashes(split="train"):
@@ -306,35 +197,7 @@ def test_nondeterministic_pipelines_are_never_chosen(store):
     assert sink not in build_coreset(store, store.module_hashes(split="train"), screened_only=False).pipelines
 
 
-def test_command_with_a_pool_chooses_among_it_on_the_rows_that_cover_it(store, tmp_path, capsys):
-    pool = tmp_path / "pool.json"
-    Coreset((B, E)).save(pool)
-    out = tmp_path / "c.json"
-    assert main(["--db", str(store.path), "--pool", str(pool), "-o", str(out)]) == 0
-    # A is better on m1 but not in the pool; m3 and m4 measured only B: half the pool, left out.
-    assert Coreset.load(out).pipelines == (E, B)
-    assert "on 2 modules of split 'train'" in capsys.readouterr().out
-    Coreset(("function(adce)",)).save(pool)
-    assert main(["--db", str(store.path), "--pool", str(pool), "-o", str(tmp_path / "never.json")]) == 1
-    assert "no module has a matrix row over 90%" in capsys.readouterr().err
-
-
 # ------------------------------------------------------------------ per second of trial, left-out passes
-
-CHEAP = "function(sroa)"               # -10 % on every module, as fast as -Oz
-DEAR = "function(gvn),function(licm)"  # -12 % on every module, 5 times -Oz's time
-
-
-def timed_store(tmp_path, dear_seconds: float = 5.0) -> Store:
-    s = Store(tmp_path / "timed.db")
-    for i in range(4):
-        m = add(s, f"m{i}")
-        s.record_evaluation(Evaluation(m, OZ, "ok", 10, 100, seconds=0.1))
-        s.record_evaluation(Evaluation(m, CHEAP, "ok", 10, 90, seconds=0.1))
-        s.record_evaluation(Evaluation(m, DEAR, "ok", 10, 88, seconds=0.1 * dear_seconds))
-    for p in (CHEAP, DEAR):
-        screen(s, p, "pass")
-    return s
 
 
 def test_per_second_prefers_the_cheap_pipeline_of_nearly_equal_gain(tmp_path):
@@ -370,19 +233,6 @@ def test_leave_out_drops_pipelines_running_a_named_pass_at_any_nesting(tmp_path)
         modules = s.module_hashes(split="train")
         assert build_coreset(s, modules, leave_out=("licm",)).pipelines == (CHEAP,)
         assert build_coreset(s, modules, leave_out=("gvn", "sroa")).pipelines == ()
-
-
-def test_command_per_second_and_leave_out(tmp_path, capsys):
-    with timed_store(tmp_path) as s:
-        path = s.path
-    out = tmp_path / "c.json"
-    assert main(["--db", str(path), "--per-second", "-o", str(out)]) == 0
-    table = capsys.readouterr().out
-    assert "cost (-Oz=1)" in table and Coreset.load(out).pipelines == (CHEAP, DEAR)
-    assert main(["--db", str(path), "--leave-out", "sroa", "-o", str(out)]) == 0
-    assert Coreset.load(out).pipelines == (DEAR,)
-    assert main(["--db", str(path), "--leave-out", ",", "-o", str(out)]) == 2
-    assert "--leave-out: expected names separated by commas" in capsys.readouterr().err
 
 
 def test_a_cost_that_is_not_a_positive_number_is_refused(tmp_path):

@@ -31,7 +31,7 @@ each summed over the modules where the store timed both (a pipeline never
 timed there is no candidate). The plugin's guard runs a trial per candidate,
 so this keeps the first k cheap to measure for little loss of cover; the
 steps then record each pipeline's ``cost``. ``leave_out`` names passes no
-chosen pipeline may run (``pipelines.space.pass_names_in``).
+chosen pipeline may run (``pipelines.space.runs_any``).
 
 Per step it records the cumulative improvement over -Oz on those modules,
 ``1 - exp(mean log ratio)`` (the headline metric; best-of-the-first-i with
@@ -70,7 +70,7 @@ from typing import Callable, Iterable, Optional
 from ..jsonformat import read_document, write_document
 from ..defaults import OZ
 from ..store import Store
-from ..pipelines.space import is_deterministic, pass_names_in, split_elements
+from ..pipelines.space import is_deterministic, runs_any, split_elements
 from . import Candidate, EngineSpecError, ModuleFacts
 
 SHIPPED_CORESETS = Path(__file__).resolve().parent.parent / "coresets"
@@ -227,7 +227,7 @@ def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: 
     gains = {p: g for p, g in gains.items() if is_deterministic(p)}
     left_out = set(leave_out)
     if left_out:
-        gains = {p: g for p, g in gains.items() if not pass_names_in(p) & left_out}
+        gains = {p: g for p, g in gains.items() if not runs_any(p, left_out)}
     if allowed is not None:
         gains = {p: g for p, g in gains.items() if allowed(p)}
     elif screened_only:

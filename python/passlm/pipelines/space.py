@@ -123,9 +123,15 @@ def pass_names_in(pipeline: str) -> set[str]:
     return set(re.findall(r"[A-Za-z][\w-]*", pipeline))
 
 
+def runs_any(pipeline: str, passes: Iterable[str]) -> bool:
+    """True when the pipeline names one of ``passes`` at any nesting (``passlm tune``'s and
+    ``passlm coreset``'s ``--leave-out``)."""
+    return not pass_names_in(pipeline).isdisjoint(passes)
+
+
 def is_deterministic(pipeline: str) -> bool:
     """False when the pipeline runs a pass of NONDETERMINISTIC (at any nesting)."""
-    return not pass_names_in(pipeline) & NONDETERMINISTIC
+    return not runs_any(pipeline, NONDETERMINISTIC)
 
 
 def split_elements(pipeline: str) -> list[str]:

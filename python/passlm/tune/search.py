@@ -33,7 +33,7 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from ..defaults import OZ
 from ..store import Evaluation, Store, process_owner
-from ..pipelines.space import candidate_elements, join_elements, pass_names_in, split_elements
+from ..pipelines.space import candidate_elements, join_elements, runs_any, split_elements
 from ..pipelines.workers import Job, WorkerPool
 
 
@@ -310,11 +310,11 @@ def tune(store: Store, modules: Sequence[str], config: TuneConfig, pool: Optiona
 
         left_out = set(config.leave_out)
         if elements is None:
-            allowed = [e for e in candidate_elements() if not pass_names_in(e) & left_out]
+            allowed = [e for e in candidate_elements() if not runs_any(e, left_out)]
             elements = admit(store, pool, list(modules)[: config.admit_modules], allowed,
                              count_admission, plan_admission)
         # Other modules' winners in the store (an earlier run's, perhaps) obey leave_out too.
-        broadcast = [p for p in best_pipelines(store, config.objective) if not pass_names_in(p) & left_out]
+        broadcast = [p for p in best_pipelines(store, config.objective) if not runs_any(p, left_out)]
         waiting = list(modules)
         active: dict[str, ModuleSearch] = {}
         bitcode: dict[str, bytes] = {}
