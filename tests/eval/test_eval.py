@@ -64,6 +64,12 @@ def make_store(path: Path, suite: Path, splits: dict, tuned_factor: dict) -> dic
                 store.record_evaluation(Evaluation(m.hash, "tuned,pipeline", "ok", instructions - 1,
                                                    int(oz * tuned_factor[ll.stem])))
                 store.record_evaluation(Evaluation(m.hash, "bad", "crash"))
+                # Smaller still, but not a reference: never screened, rejected, nondeterministic.
+                for pipeline, factor in (("unscreened", 0.5), ("rejected", 0.6), ("gvn-sink", 0.7)):
+                    store.record_evaluation(Evaluation(m.hash, pipeline, "ok", 1, int(oz * factor)))
+        store.record_screening("tuned,pipeline", "pass", "{}", passlm.LLVM_VERSION)
+        store.record_screening("rejected", "reject", "{}", passlm.LLVM_VERSION)
+        store.record_screening("gvn-sink", "pass", "{}", passlm.LLVM_VERSION)
     return hashes
 
 

@@ -9,7 +9,7 @@ import passlm
 from passlm.defaults import OZ
 from passlm.pipelines.workers import WorkerPool
 from passlm.store import Evaluation, Store
-from passlm.tune.pool import build_pool, ceiling_of, oracle_by_size, pool_candidates
+from passlm.tune.pool import Verdicts, build_pool, ceiling_of, oracle_by_size, pool_candidates
 
 NEW_TRAIN_WINNER = "function(gvn),default<Oz>"
 TEST_ONLY_WINNER = "globaldce,default<Oz>"
@@ -92,6 +92,30 @@ def test_oracle_grows_with_the_pool_and_is_judged_against_the_ceiling(store):
     assert report[-1]["of_ceiling"] < 1  # the pool lacks the held-out winner
 
 
+def test_the_ceiling_screens_winners_never_screened_best_first_up_to_tries(store):
+    test = store.module_hashes(split="test")
+    module = test[0]
+    oz = store.evaluation(module, OZ).object_size
+    # Two better winners than the screened one, never screened: the best miscompiles.
+    bad, good = "function(gvn),globaldce,default<Oz>", "function(sroa),globaldce,default<Oz>"
+    store.record_evaluation(Evaluation(module, bad, "ok", 1, oz - 500, strategy="local"))
+    store.record_evaluation(Evaluation(module, good, "ok", 1, oz - 450, strategy="local"))
+    asked = []
+
+    def passes(pipeline):
+        asked.append(pipeline)
+        return pipeline != bad
+
+    import math
+
+    assert ceiling_of(store, [module])[module] == pytest.approx(math.log((oz - 400) / oz))  # cached verdicts only
+    one = ceiling_of(store, [module], Verdicts(store, passes=passes), tries=1)
+    assert asked == [bad] and one[module] == pytest.approx(math.log((oz - 400) / oz))
+    asked.clear()
+    two = ceiling_of(store, [module], Verdicts(store, passes=passes), tries=2)
+    assert asked == [bad, good] and two[module] == pytest.approx(math.log((oz - 450) / oz))
+
+
 def test_passlm_pool_builds_and_reports(store, tmp_path, capsys):
     import json
 
@@ -110,6 +134,11 @@ def test_passlm_pool_builds_and_reports(store, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["rows"][0]["modules"] == counts.count(counts[-1])
     assert main(["pool", "--db", db, "--report", str(out), "--min-evaluations", str(counts[-1] + 1)]) == 1
     assert "with " in capsys.readouterr().err
+    # --screen-winners with no time left to screen: the cached verdicts, as without it.
+    assert main(["pool", "--db", db, "--report", str(out), "--json", "--screen-winners", "3",
+                 "--screen-minutes", "0"]) == 0
+    assert json.loads(capsys.readouterr().out) == report
+    assert main(["pool", "--db", db, "--report", str(out), "--screen-winners", "-1"]) == 2
     assert main(["pool", "--db", db]) == 2  # neither -o nor --report
     assert main(["pool", "--db", db, "-o", str(tmp_path / "p2.json"), "--min-evaluations", "100000"]) == 1
     assert "run the deep search first" in capsys.readouterr().err

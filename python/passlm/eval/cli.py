@@ -30,7 +30,7 @@ DESCRIPTION = """\
 Evaluate an engine on a suite: object size and IR instruction count of every
 module under -O0, -Oz, the engine's top-1 candidate, the best of its first k
 candidates that evaluate ok (and that best guarded by -Oz), and the
-autotuner's best (--tuned). Prints a table and the improvement over -Oz
+autotuner's best screened pipeline (--tuned). Prints a table and the improvement over -Oz
 (1 - geomean(size / size(-Oz)), the total-size form, wins/ties/losses);
 -o OUT.json records every number with a manifest (--json prints it instead),
 --report writes report.md and plots, --replay re-runs a recorded evaluation
@@ -64,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"engine spec (default: $PASSLM_ENGINE, else {DEFAULT_ENGINE})")
     parser.add_argument("-k", type=command.positive_int, metavar="N",
                         help="candidates asked of the engine (default 4)")
-    parser.add_argument("--tuned", metavar="DB", help="a store with autotuning results to compare with")
+    parser.add_argument("--tuned", metavar="DB", help="a store with autotuning results to compare with (its best screened deterministic pipeline per module)")
     parser.add_argument("--seed", type=int, metavar="S", help="seed for the engine's randomness (default 0)")
     parser.add_argument("--search", type=command.non_negative_int, metavar="N",
                         help="add the column the plugin's search=N keeps: N mutations around the guard's choice "

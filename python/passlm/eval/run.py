@@ -26,9 +26,12 @@ object, and IR instruction count) under these columns:
 ``best_of_k_guarded``
     min(best_of_k, -Oz), -Oz when no candidate is ok (ties go to -Oz).
 ``tuned``
-    with ``--tuned DB``: the autotuner's best for the module
-    (``Store.best(hash, "size")``, as recorded); None when the store has no
-    successful evaluation of the module, or no store was given.
+    with ``--tuned DB``: the autotuner's best for the module among the
+    pipelines that are deterministic and passed screening
+    (``tune.labels.best_screened``, the deep-search ceiling's rule: an
+    unscreened winner may be a miscompile and is not a reference), -Oz's own
+    evaluation when none of its winners passed; None when the store has no
+    ok -Oz evaluation of the module, or no store was given.
 ``searched``
     with ``--search N`` only: ``best_of_k_guarded``, then N trials of the
     plugin's search around it (``passlm.eval.search``): what ``search=N`` keeps.
@@ -251,23 +254,25 @@ def build_row(module: SuiteModule, prediction: Prediction, results: dict, tuned:
 
 
 def tuned_results(db: str, hashes: list[str]) -> dict[str, Optional[dict]]:
-    """The autotuner's best per module hash (None where it has none)."""
+    """The autotuner's best screened deterministic result per module hash (None where the
+    store has no ok -Oz evaluation)."""
     import sqlite3
 
     from ..store import Store
+    from ..tune.labels import best_screened
 
     out: dict[str, Optional[dict]] = {}
     try:
         with Store(db) as store:
             for h in hashes:
-                best = store.best(h, "size")
-                if best is None:
+                oz = store.evaluation(h, OZ)
+                if oz is None or not oz.ok:
                     out[h] = None
                     continue
-                oz = store.evaluation(h, OZ)
+                winner = best_screened(store, h)
+                best = oz if winner is None else store.evaluation(h, winner[1])
                 out[h] = {"pipeline": best.pipeline, "status": "ok", "instructions": best.instructions,
-                          "object_size": best.object_size, "detail": None,
-                          "oz_object_size": oz.object_size if oz is not None and oz.ok else None}
+                          "object_size": best.object_size, "detail": None, "oz_object_size": oz.object_size}
     except sqlite3.DatabaseError as e:
         raise EvalError(f"{db}: not a passlm store ({e})") from None
     return out

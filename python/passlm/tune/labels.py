@@ -52,6 +52,26 @@ def ranked_candidates(store: Store, module: str, objective: str = "size") -> lis
     return sorted(better, key=lambda vp: (vp[0], len(split_elements(vp[1])), vp[1]))
 
 
+def best_screened(store: Store, module: str, objective: str = "size",
+                  screen: Optional[Callable[[str], bool]] = None, tries: int = 0) -> Optional[tuple[int, str]]:
+    """(value, pipeline) of the module's best evaluation better than -Oz whose pipeline is
+    deterministic and passed screening (as the store's verdicts say); None when none did.
+    With ``screen``, at most ``tries`` winners never screened are screened on the way, best
+    first (``screen`` caches its verdicts where the store can see them, or remembers them)."""
+    unscreened = 0
+    for value, pipeline in ranked_candidates(store, module, objective):
+        if not is_deterministic(pipeline):
+            continue
+        verdict = store.screening(pipeline)
+        if verdict is None and screen is not None and unscreened < tries:
+            unscreened += 1
+            if screen(pipeline):
+                return value, pipeline
+        elif verdict is not None and verdict["status"] == "pass":
+            return value, pipeline
+    return None
+
+
 def screening_order(store: Store, modules: Sequence[str], objective: str = "size") -> list[str]:
     """Deterministic pipelines better than -Oz somewhere, by their summed relative gain over all modules."""
     worth: dict[str, float] = {}

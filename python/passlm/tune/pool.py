@@ -21,8 +21,8 @@ held-out module's winners would leak into the oracle the pool is judged by):
 
 ``oracle_by_size`` reports how the oracle (each module's best pool pipeline,
 guarded) grows with P, and, given each module's ceiling (its best screened
-deterministic pipeline found by deep search), which fraction of the ceiling
-it reaches.
+deterministic pipeline found by deep search; ``ceiling_of`` screens the
+winners it needs on the way), which fraction of the ceiling it reaches.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from ..pipelines.space import is_deterministic
 from ..pipelines.workers import WorkerPool
 from ..store import Store
 from . import ranking
-from .labels import ranked_candidates, screening_order
+from .labels import best_screened, ranked_candidates, screening_order
 from .matrix import fill, log_ratios
 
 WORST = math.log(1.25)  # a failed or far worse evaluation, in the oracle (it never wins anyway)
@@ -148,17 +148,16 @@ def oracle_by_size(store: Store, pipelines: Sequence[str], modules: Sequence[str
     return report
 
 
-def ceiling_of(store: Store, modules: Sequence[str]) -> dict[str, float]:
-    """Each module's best log ratio among its screened (passed), deterministic evaluations."""
+def ceiling_of(store: Store, modules: Sequence[str], screen: Optional[Verdicts] = None,
+               tries: int = 0) -> dict[str, float]:
+    """Each module's best log ratio among its screened (passed), deterministic evaluations
+    (``labels.best_screened``, which may screen up to ``tries`` winners per module on the
+    way); 0 (-Oz) when none passed."""
     ceiling = {}
     for module in modules:
         oz = store.evaluation(module, OZ)
         if oz is None or not oz.ok or not oz.object_size:
             continue
-        ceiling[module] = 0.0
-        for value, pipeline in ranked_candidates(store, module):
-            verdict = store.screening(pipeline)
-            if verdict and verdict["status"] == "pass" and is_deterministic(pipeline):
-                ceiling[module] = math.log(value / oz.object_size)
-                break
+        best = best_screened(store, module, screen=screen, tries=tries)
+        ceiling[module] = 0.0 if best is None else math.log(best[0] / oz.object_size)
     return ceiling

@@ -2,7 +2,7 @@
 
     passlm pool --db DB -o POOL.json [-P 256] [--per-module 3] [--max-candidates 1000]
                 [--sample N] [--screen-minutes M] [--min-evaluations 500] [-j 2]
-    passlm pool --db DB --report POOL.json [--split test] [--json]
+    passlm pool --db DB --report POOL.json [--split test] [--min-evaluations N] [--screen-winners N] [--json]
 
 The first form builds the pool from the deep-search winners of the training
 split (``tune.pool``); the second says how the oracle grows with P on a
@@ -14,6 +14,7 @@ import argparse
 import json
 from pathlib import Path
 
+from .. import command
 from ..command import UsageError, UserError, add_json_flag
 
 DESCRIPTION = """\
@@ -27,7 +28,10 @@ The pool file is a coreset file: its first k pipelines are the coreset@k
 baseline.
 With --report POOL.json: the oracle (each module's best pool pipeline, -Oz
 when none is smaller) by pool size on a split, and its share of the ceiling
-(each module's best screened deterministic pipeline in the store)."""
+(each module's best screened deterministic pipeline in the store); with
+--screen-winners N, up to N of each module's winners never screened are
+screened on the way, best first, until one passes (--screen-minutes bounds
+the time; verdicts are cached in the store)."""
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -50,6 +54,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                              "the candidates are measured on (default 500); with --report, only the modules with "
                              "at least N evaluations are reported (default all: a module never deep-searched has "
                              "no ceiling to speak of)")
+    parser.add_argument("--screen-winners", type=command.non_negative_int, default=0, metavar="N",
+                        help="with --report: screen up to N of each module's winners never screened, best first, "
+                             "until one passes (default 0: count only cached verdicts)")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="worker processes (default 2)")
     add_json_flag(parser, "the report")
     parser.set_defaults(func=cmd_pool)
@@ -100,7 +107,7 @@ def _build(store, args) -> int:
 
 def _report(store, args) -> int:
     from ..engine.coreset import Coreset
-    from .pool import ceiling_of, oracle_by_size
+    from .pool import Verdicts, ceiling_of, oracle_by_size
 
     pipelines = list(Coreset.load(args.report).pipelines)
     split = args.split or "test"
@@ -110,7 +117,9 @@ def _report(store, args) -> int:
     if not modules:
         raise UserError(f"{args.db}: no modules in split '{split}'"
                         + (f" with {args.min_evaluations} evaluations" if args.min_evaluations is not None else ""))
-    rows = oracle_by_size(store, pipelines, modules, ceiling=ceiling_of(store, modules))
+    verdicts = Verdicts(store, None if args.screen_minutes is None else 60 * args.screen_minutes)
+    ceiling = ceiling_of(store, modules, verdicts, args.screen_winners)
+    rows = oracle_by_size(store, pipelines, modules, ceiling=ceiling)
     if args.json:
         print(json.dumps({"pool": args.report, "split": split, "rows": rows}, indent=1))
         return 0
