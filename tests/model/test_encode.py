@@ -1,7 +1,7 @@
 """Model input: the summary, the budget, and the context-overflow strategy."""
 from __future__ import annotations
 
-from passlm.model.encode import encode_module, split_chunks, summary_line
+from passlm.model.encode import encode_module, module_counts, split_chunks, summary_features, summary_line
 from passlm.model.normalize import normalize_ir
 from passlm.model.tokenizer import ANSWER, BOS, CUT, is_pass_token, pass_token
 
@@ -17,6 +17,17 @@ def test_summary_counts_the_whole_module(example_texts):
     line = summary_line(top, functions)
     assert line.startswith(f"functions {len(functions)} internal ")
     assert " call " in line.splitlines()[1] or "call" in line
+
+
+def test_summary_features_are_the_summary_lines_numbers(example_texts):
+    text = example_texts["sort"]
+    top, functions = split_chunks(normalize_ir(text))
+    counts = module_counts(top, functions)
+    words = summary_line(top, functions).split()
+    said = dict(zip(words[::2], map(int, words[1::2])))
+    assert said == {name: n for name, n in counts.items() if n or name in ("functions", "internal", "globals",
+                                                                         "instructions")}
+    assert summary_features(text) == list(counts.values()) and counts["instructions"] > 0
 
 
 def test_a_module_that_fits_is_whole(small_tokenizer, example_texts):

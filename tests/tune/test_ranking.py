@@ -36,3 +36,12 @@ def test_oracle_and_greedy_order():
     # column 1 gains the most alone (b: 0.8), then column 0 (a: 0.9), then 2 (c: 0.99)
     assert ranking.greedy_order(ROWS, 5) == [1, 0, 2]
     assert ranking.greedy_order(ROWS, 1) == [1]
+
+
+def test_feature_neighbours_are_nearest_in_scaled_standard_counts():
+    train = {"small": [1, 10], "mid": [30, 10], "big": [1000, 10], "twin": [1000, 10]}
+    near = ranking.feature_neighbours(train, {"q": [900, 10], "r": [2, 10]}, 2)
+    assert near["q"] == ["big", "twin"]  # equal distance: name order
+    assert near["r"] == ["small", "mid"]  # log scale: 2 is nearer 1 than 30 is
+    assert ranking.feature_neighbours({}, {"q": [1]}, 3) == {"q": []}
+    assert ranking.feature_neighbours(train, {"q": [5, 10]}, 10)["q"][0] == "small"

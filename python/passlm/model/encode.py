@@ -66,7 +66,9 @@ OPCODES = ("alloca", "load", "store", "getelementptr", "call", "br", "switch", "
 _OPCODE = re.compile(r"^ (?:%[^ ]+ = )?(?:tail |musttail |notail )?(\w+)")
 
 
-def summary_line(top: str, functions: list[str]) -> str:
+def module_counts(top: str, functions: list[str]) -> dict[str, int]:
+    """What the summary line says: ``functions``, ``internal``, ``instructions``,
+    ``globals`` and each of ``OPCODES`` (0 when absent)."""
     counts: Counter = Counter()
     for f in functions:
         for line in f.splitlines()[1:]:
@@ -75,11 +77,24 @@ def summary_line(top: str, functions: list[str]) -> str:
                 counts[match.group(1)] += 1
                 if match.group(1) == "call" and "@llvm.mem" in line:
                     counts["memcpy" if "memcpy" in line or "memmove" in line else "memset"] += 1
-    internal = sum(1 for f in functions if f.startswith(("define internal", "define private")))
-    globals_ = sum(1 for line in top.splitlines() if line.startswith("@"))
-    opcodes = " ".join(f"{op} {counts[op]}" for op in OPCODES if counts[op])
-    return (f"functions {len(functions)} internal {internal} instructions {sum(counts.values())}"
-            f" globals {globals_}\n{opcodes}\n")
+    return {"functions": len(functions),
+            "internal": sum(1 for f in functions if f.startswith(("define internal", "define private"))),
+            "instructions": sum(counts.values()),
+            "globals": sum(1 for line in top.splitlines() if line.startswith("@")),
+            **{op: counts[op] for op in OPCODES}}
+
+
+def summary_line(top: str, functions: list[str]) -> str:
+    c = module_counts(top, functions)
+    opcodes = " ".join(f"{op} {c[op]}" for op in OPCODES if c[op])
+    return (f"functions {c['functions']} internal {c['internal']} instructions {c['instructions']}"
+            f" globals {c['globals']}\n{opcodes}\n")
+
+
+def summary_features(ir_text: str) -> list[int]:
+    """``module_counts`` of a module's IR as a vector (a fixed order): the numbers the
+    model reads first, for choosers that read nothing else."""
+    return list(module_counts(*split_chunks(normalize_ir(ir_text))).values())
 
 
 def _shares(lengths: list[int], budget: int) -> list[int]:

@@ -21,7 +21,10 @@ temperature`` (the ranking, which is what choosing depends on).
 After every epoch the validation rows give, without compiling anything
 (``tune.ranking``): top-1 unguarded, best of 4 and of 16 guarded, the pool
 oracle, and the coreset of the same pool built on the training rows at 4 and
-16. The margin of top-1 (``RankerConfig.margin``) is chosen there too: the
+16, and a chooser that reads only the summary's counts (``tune.ranking.
+feature_neighbours``: the cover of the rows of the ``FEATURE_NEIGHBOURS``
+training modules nearest in them): what the network adds is measured against
+both. The margin of top-1 (``RankerConfig.margin``) is chosen there too: the
 one that maximizes validation top-1; and the neighbours
 (``RankerConfig.neighbours``, whose rows the model directory keeps): the
 number that maximizes validation best of 4, against 0 (the predicted order).
@@ -32,6 +35,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model.encode import summary_features
 from ..model.ranker import WORST, RankerConfig
 from ..store import Store
 from ..tune import ranking
@@ -42,6 +46,7 @@ from .loop import CHECKPOINT, _log, _encoded, _tokenizer, resume_or_create, run_
 
 MARGINS = (0.0, 0.0025, 0.005, 0.01, 0.02, 0.04, 1.0)  # 1.0: never leave -Oz
 NEIGHBOURS = (0, 10, 20, 40, 80)  # 0: the candidates after the first in predicted order
+FEATURE_NEIGHBOURS = 40  # training rows the summary-count baseline covers (fixed, never tuned)
 
 
 @dataclass
@@ -114,7 +119,8 @@ def listwise_mse(predicted, target, mask, temperature: float, weight: float):
     return mse / temperature ** 2 + weight * listnet  # the squared error in units of the temperature
 
 
-def validate(lm, rows: dict[str, list], encoded: dict[str, list[int]], train_rows: dict[str, list]) -> dict:
+def validate(lm, rows: dict[str, list], encoded: dict[str, list[int]], train_rows: dict[str, list],
+             features: dict[str, list[int]]) -> dict:
     """Validation figures from the matrix (nothing compiled); sets the model's
     margin (best top-1) and its neighbours (best of 4, the plugin's default k;
     ties to fewer)."""
@@ -144,6 +150,9 @@ def validate(lm, rows: dict[str, list], encoded: dict[str, list[int]], train_row
     chosen = max(NEIGHBOURS, key=lambda n: (by_neighbours[n][4], -n))
     lm.config.neighbours = chosen
     coreset = ranking.greedy_order(train_rows, 16)
+    near = ranking.feature_neighbours({m: features[m] for m in train_rows}, {m: features[m] for m in modules},
+                                      FEATURE_NEIGHBOURS)
+    by_features = {m: ranking.greedy_order({t: train_rows[t] for t in near[m]}, 16) for m in modules}
     result = {"validation_modules": len(modules), "margin": best_margin, "neighbours": chosen,
               "top1": best_top1.improvement, "top1_wins": best_top1.wins, "top1_losses": best_top1.losses,
               "oracle": ranking.oracle(rows).improvement}
@@ -151,6 +160,7 @@ def validate(lm, rows: dict[str, list], encoded: dict[str, list[int]], train_row
         result[f"best_of_{k}"] = by_neighbours[chosen][k]
         result[f"best_of_{k}_predicted_order"] = by_neighbours[0][k]
         result[f"coreset_{k}"] = ranking.best_of(rows, {m: coreset for m in modules}, k).improvement
+        result[f"summary_neighbours_{k}"] = ranking.best_of(rows, by_features, k).improvement
     return result
 
 
@@ -207,6 +217,7 @@ def train_ranker(config: RankTrainConfig, out: str | Path) -> list[dict]:
     lm.rows = neighbour_rows(train_rows)
     encoded = _encoded(out, config.train_split, store, modules, lm.encode)
     lengths = [len(encoded[m]) for m in train_modules]
+    features = {m: summary_features(store.load_module(m).to_text()) for m in modules}
 
     def epoch_plan(epoch: int):
         def tensors(batch):
@@ -223,4 +234,4 @@ def train_ranker(config: RankTrainConfig, out: str | Path) -> list[dict]:
 
     per_epoch = len(batches(range(len(train_modules)), lengths, config.batch_size, 0, config.seed))
     return run_epochs(lm, config, out, state, per_epoch, epoch_plan,
-                      lambda: validate(lm, val_rows, encoded, train_rows), loss_of)
+                      lambda: validate(lm, val_rows, encoded, train_rows, features), loss_of)

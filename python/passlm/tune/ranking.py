@@ -15,6 +15,11 @@ was measured, the figures of any choice follow without compiling:
     the best pipeline of a set on every module, guarded: the ceiling of any
     chooser of that set.
 
+Two choosers that read no IR serve as baselines: ``greedy_order`` (the
+coreset's rule: the same list for every module) and, per module, the
+greedy order of the rows of its ``feature_neighbours``: the training
+modules nearest in a few counts (a module's size and opcode mix).
+
 Each gives the headline ``1 - exp(mean log ratio)`` (the geomean form) with
 win/tie/loss counts. A pair that was not measured counts as no gain for
 guarded figures (what was not measured cannot be claimed) and is an error
@@ -95,3 +100,29 @@ def greedy_order(rows: dict[str, Row], limit: int) -> list[int]:
             if row[i] is not None:
                 best[m] = min(best[m], row[i])
     return chosen
+
+
+def feature_neighbours(train: dict[str, Sequence[float]], queries: dict[str, Sequence[float]],
+                       n: int) -> dict[str, list[str]]:
+    """For each query, the ``n`` training modules nearest to it in features: counts,
+    scaled by log(1 + x) and standardized by the training modules' mean and deviation,
+    Euclidean distance (ties: the first training module in name order)."""
+    names = sorted(train)
+    if not names:
+        return {q: [] for q in queries}
+    width = len(train[names[0]])
+    scaled = {m: [math.log1p(max(0.0, x)) for x in train[m]] for m in names}
+    mean = [math.fsum(scaled[m][j] for m in names) / len(names) for j in range(width)]
+    spread = [math.sqrt(math.fsum((scaled[m][j] - mean[j]) ** 2 for m in names) / len(names)) or 1.0
+              for j in range(width)]
+
+    def standard(values: Sequence[float]) -> list[float]:
+        return [(math.log1p(max(0.0, x)) - mu) / sd for x, mu, sd in zip(values, mean, spread)]
+
+    points = {m: standard(train[m]) for m in names}
+    nearest = {}
+    for q, values in queries.items():
+        point = standard(values)
+        distance = {m: math.fsum((a - b) ** 2 for a, b in zip(point, points[m])) for m in names}
+        nearest[q] = sorted(names, key=lambda m: distance[m])[:n]  # stable: ties keep name order
+    return nearest
