@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
 from conftest import TINY_PIPELINES
 from passlm.defaults import OZ
 from passlm.engine.coreset import Coreset
-from passlm.model.ranker import RankerConfig
-from passlm.train.rank_loop import RankTrainConfig, split_by_package, train_ranker
+from passlm.model.ranker import RankerConfig, RankerLM
+from passlm.train.rank_loop import RankTrainConfig, split_by_package, train_ranker, validate
 from passlm.store import Store
 
 POOL = [p for p in TINY_PIPELINES if p != OZ]
@@ -113,3 +114,27 @@ def test_a_ranker_started_from_the_shipped_model_takes_its_shape_and_tokenizer(t
     assert (lm.config.hidden, lm.config.layers, lm.config.intermediate) == (256, 4, 704)
     assert len(lm.tokenizer) == 4197  # the shipped model's tokenizer, not one trained on the tiny corpus
     assert RankTrainConfig.load(out).init_from == str(shipped)
+
+
+class _FixedScores(RankerLM):
+    """A ranker whose predictions are given: validation's choices without a network."""
+
+    def __init__(self, scores: dict, config: RankerConfig):
+        self.config, self.rows, self._scores = config, None, scores
+
+    def scores_batch(self, batch):
+        return [self._scores[ids[0]] for ids in batch]
+
+
+@pytest.mark.parametrize("losses, margin", [(2, 1.0), (1, 0.0)])
+def test_top1_leaves_oz_only_when_it_wins_three_modules_per_loss(losses, margin):
+    # Predicted: pipeline 0 beats -Oz by 5 % everywhere. Measured: -10 % on 4 - losses modules, +1 % on the others:
+    # a positive top-1 either way, but 2 wins per loss is not trusted (margin 1.0: -Oz), 3 per loss is.
+    L = math.log
+    rows = {f"m{i}": [L(1.01) if i < losses else L(0.9), 0.0] for i in range(4)}
+    scores = {i: [L(0.95), 0.0] for i in range(4)}
+    lm = _FixedScores(scores, RankerConfig(pool=["function(sroa)", "function(gvn)"]))
+    encoded = {f"m{i}": [i] for i in range(4)}
+    result = validate(lm, rows, encoded, dict(rows), {m: [1, 2] for m in rows})
+    assert result["margin"] == margin and lm.config.margin == margin
+    assert (result["top1_wins"], result["top1_losses"]) == ((0, 0) if margin == 1.0 else (3, 1))

@@ -25,7 +25,10 @@ oracle, and the coreset of the same pool built on the training rows at 4 and
 feature_neighbours``: the cover of the rows of the ``FEATURE_NEIGHBOURS``
 training modules nearest in them): what the network adds is measured against
 both. The margin of top-1 (``RankerConfig.margin``) is chosen there too: the
-one that maximizes validation top-1; and the neighbours
+one that maximizes validation top-1 among those whose top-1 makes at least
+``TOP1_WIN_RATIO`` modules smaller per module made larger (a gain that
+wins and loses about as often is noise on a few dozen modules, and costs
+size on others; margin 1.0, never leaving -Oz, always qualifies); and the neighbours
 (``RankerConfig.neighbours``, whose rows the model directory keeps): the
 number that maximizes validation best of 4, against 0 (the predicted order).
 """
@@ -46,6 +49,7 @@ from .loop import CHECKPOINT, _log, _encoded, _tokenizer, resume_or_create, run_
 
 MARGINS = (0.0, 0.0025, 0.005, 0.01, 0.02, 0.04, 1.0)  # 1.0: never leave -Oz
 NEIGHBOURS = (0, 10, 20, 40, 80)  # 0: the candidates after the first in predicted order
+TOP1_WIN_RATIO = 3  # smaller : larger modules a top-1 margin must reach on validation
 FEATURE_NEIGHBOURS = 40  # training rows the summary-count baseline covers (fixed, never tuned)
 
 
@@ -122,7 +126,7 @@ def listwise_mse(predicted, target, mask, temperature: float, weight: float):
 def validate(lm, rows: dict[str, list], encoded: dict[str, list[int]], train_rows: dict[str, list],
              features: dict[str, list[int]]) -> dict:
     """Validation figures from the matrix (nothing compiled); sets the model's
-    margin (best top-1) and its neighbours (best of 4, the plugin's default k;
+    margin (best top-1 of those winning TOP1_WIN_RATIO : 1) and its neighbours (best of 4, the plugin's default k;
     ties to fewer)."""
     if not rows:
         return {}
@@ -139,7 +143,8 @@ def validate(lm, rows: dict[str, list], encoded: dict[str, list[int]], train_row
         # A first choice the matrix lacks (rows are >= min_coverage complete) counts as -Oz.
         figure = ranking.top1(rows, {m: i if i is None or rows[m][i] is not None else None
                                      for m, i in first.items()})
-        if best_top1 is None or figure.improvement > best_top1.improvement:
+        trusted = figure.wins >= TOP1_WIN_RATIO * figure.losses
+        if trusted and (best_top1 is None or figure.improvement > best_top1.improvement):
             best_margin, best_top1 = margin, figure
     lm.config.margin = best_margin
     by_neighbours = {}
