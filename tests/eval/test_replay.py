@@ -71,7 +71,10 @@ def test_replay_with_a_store(eval_command, python_engine, tiny_suite, tmp_path):
     from passlm.store import Evaluation, Store
 
     m = passlm.Module.from_file(str(tiny_suite / "beta.ll"))
-    with Store(tmp_path / "tuned.db") as store:
+    with Store(tmp_path / "tuned.db") as store:  # the reference is a screened winner, against -Oz's own
+        store.record_evaluation(Evaluation(m.hash, "default<Oz>", "ok", 1, 120))
+        for pipeline in ("x", "y"):
+            store.record_screening(pipeline, "pass", "{}", passlm.LLVM_VERSION)
         store.record_evaluation(Evaluation(m.hash, "x", "ok", 1, 100))
     recorded, _ = record(eval_command, python_engine, tiny_suite, tmp_path, "--tuned", "tuned.db")
     assert json.loads(recorded.read_text())["modules"][1]["tuned"]["object_size"] == 100
