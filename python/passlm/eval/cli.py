@@ -64,7 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"engine spec (default: $PASSLM_ENGINE, else {DEFAULT_ENGINE})")
     parser.add_argument("-k", type=command.positive_int, metavar="N",
                         help="candidates asked of the engine (default 4)")
-    parser.add_argument("--tuned", metavar="DB", help="a store with autotuning results to compare with (its best screened deterministic pipeline per module)")
+    parser.add_argument("--tuned", metavar="DB",
+                        help="a store with autotuning results to compare with (its best screened deterministic "
+                             "pipeline per module)")
     parser.add_argument("--seed", type=int, metavar="S", help="seed for the engine's randomness (default 0)")
     parser.add_argument("--search", type=command.non_negative_int, metavar="N",
                         help="add the column the plugin's search=N keeps: N mutations around the guard's choice "

@@ -126,8 +126,8 @@ def listwise_mse(predicted, target, mask, temperature: float, weight: float):
 def validate(lm, rows: dict[str, list], encoded: dict[str, list[int]], train_rows: dict[str, list],
              features: dict[str, list[int]]) -> dict:
     """Validation figures from the matrix (nothing compiled); sets the model's
-    margin (best top-1 of those winning TOP1_WIN_RATIO : 1) and its neighbours (best of 4, the plugin's default k;
-    ties to fewer)."""
+    margin (best top-1 of those winning TOP1_WIN_RATIO : 1) and its neighbours
+    (best of 4, the plugin's default k; ties to fewer)."""
     if not rows:
         return {}
     modules = sorted(rows)

@@ -15,10 +15,10 @@ was measured, the figures of any choice follow without compiling:
     the best pipeline of a set on every module, guarded: the ceiling of any
     chooser of that set.
 
-Two choosers that read no IR serve as baselines: ``greedy_order`` (the
-coreset's rule: the same list for every module) and, per module, the
-greedy order of the rows of its ``feature_neighbours``: the training
-modules nearest in a few counts (a module's size and opcode mix).
+Two choosers without a model serve as baselines: ``greedy_order`` (the
+coreset's rule: the same list for every module, which reads nothing of it)
+and, per module, the greedy order of the rows of its ``feature_neighbours``:
+the training modules nearest in a few counts of its IR (size and opcode mix).
 
 Each gives the headline ``1 - exp(mean log ratio)`` (the geomean form) with
 win/tie/loss counts. A pair that was not measured counts as no gain for
