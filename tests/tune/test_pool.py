@@ -9,7 +9,8 @@ import passlm
 from passlm.defaults import OZ
 from passlm.pipelines.workers import WorkerPool
 from passlm.store import Evaluation, Store
-from passlm.tune.pool import Verdicts, build_pool, ceiling_of, oracle_by_size, pool_candidates
+from passlm.tune.pool import (Verdicts, best_in_pool, build_pool, ceiling_of, module_ceilings, oracle_by_size,
+                              pool_candidates)
 
 NEW_TRAIN_WINNER = "function(gvn),default<Oz>"
 TEST_ONLY_WINNER = "globaldce,default<Oz>"
@@ -114,6 +115,23 @@ def test_the_ceiling_screens_winners_never_screened_best_first_up_to_tries(store
     asked.clear()
     two = ceiling_of(store, [module], Verdicts(store, passes=passes), tries=2)
     assert asked == [bad, good] and two[module] == pytest.approx(math.log((oz - 450) / oz))
+    assert module_ceilings(store, [module], Verdicts(store, passes=passes), tries=2)[module] == (oz, oz - 450, good)
+
+
+def test_a_module_with_no_screened_winner_has_oz_for_ceiling(store):
+    module = store.module_hashes(split="test")[1]
+    oz = store.evaluation(module, OZ).object_size
+    store.record_evaluation(Evaluation(module, "function(newgvn),default<Oz>", "ok", 1, oz - 10, strategy="local"))
+    ceiling = module_ceilings(store, [module])[module]  # that winner was never screened
+    assert ceiling == (oz, oz, OZ) and ceiling.log_ratio == 0.0
+
+
+def test_the_best_pool_pipeline_of_a_module_is_its_smallest_ok_evaluation(store):
+    module = store.module_hashes(split="test")[0]
+    pipelines = ["function(sroa)", TEST_ONLY_WINNER, "never,measured"]
+    best = best_in_pool(store, module, pipelines)
+    assert best.pipeline == TEST_ONLY_WINNER  # 400 bytes under -Oz, measured by the fixture
+    assert best_in_pool(store, module, ["never,measured"]) is None
 
 
 def test_passlm_pool_builds_and_reports(store, tmp_path, capsys):
@@ -128,6 +146,13 @@ def test_passlm_pool_builds_and_reports(store, tmp_path, capsys):
     assert main(["pool", "--db", db, "--report", str(out), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["split"] == "test" and report["rows"][-1]["pool"] <= 4
+    with Store(db) as s:  # each module's ceiling and best pool pipeline, as the store measured them
+        for row in report["modules"]:
+            assert s.evaluation(row["hash"], row["ceiling_pipeline"]).object_size == row["ceiling_object_size"]
+            assert row["ceiling_object_size"] <= row["oz_object_size"] == s.evaluation(row["hash"], OZ).object_size
+            if row["pool_pipeline"] is not None:
+                assert s.evaluation(row["hash"], row["pool_pipeline"]).object_size == row["pool_object_size"]
+    assert {r["hash"] for r in report["modules"]} == set(store.module_hashes(split="test"))
     with Store(db) as s:  # --min-evaluations: only the modules searched that deep are reported
         counts = sorted(s.count_evaluations(m) for m in s.module_hashes(split="test"))
     assert main(["pool", "--db", db, "--report", str(out), "--json", "--min-evaluations", str(counts[-1])]) == 0
@@ -140,6 +165,8 @@ def test_passlm_pool_builds_and_reports(store, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == report
     assert main(["pool", "--db", db, "--report", str(out), "--screen-winners", "-1"]) == 2
     assert main(["pool", "--db", db]) == 2  # neither -o nor --report
+    assert main(["pool", "--db", db, "-o", str(tmp_path / "p2.json"), "--screen-winners", "2"]) == 2
+    assert "go with --report" in capsys.readouterr().err
     assert main(["pool", "--db", db, "-o", str(tmp_path / "p2.json"), "--min-evaluations", "100000"]) == 1
     assert "run the deep search first" in capsys.readouterr().err
     assert not (tmp_path / "p2.json").exists()

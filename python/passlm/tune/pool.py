@@ -21,20 +21,21 @@ held-out module's winners would leak into the oracle the pool is judged by):
 
 ``oracle_by_size`` reports how the oracle (each module's best pool pipeline,
 guarded) grows with P, and, given each module's ceiling (its best screened
-deterministic pipeline found by deep search; ``ceiling_of`` screens the
-winners it needs on the way), which fraction of the ceiling it reaches.
+deterministic pipeline found by deep search or the pool's matrix;
+``module_ceilings`` screens the winners it needs on the way), which fraction
+of the ceiling it reaches.
 """
 from __future__ import annotations
 
 import math
 import time
-from typing import Callable, Optional, Sequence
+from typing import Callable, NamedTuple, Optional, Sequence
 
 from ..defaults import OZ
 from ..engine.coreset import Coreset, Step, build_coreset
 from ..pipelines.space import is_deterministic
 from ..pipelines.workers import WorkerPool
-from ..store import Store
+from ..store import Evaluation, Store
 from . import ranking
 from .labels import best_screened, ranked_candidates, screening_order
 from .matrix import fill, log_ratios
@@ -148,16 +149,41 @@ def oracle_by_size(store: Store, pipelines: Sequence[str], modules: Sequence[str
     return report
 
 
-def ceiling_of(store: Store, modules: Sequence[str], screen: Optional[Verdicts] = None,
-               tries: int = 0) -> dict[str, float]:
-    """Each module's best log ratio among its screened (passed), deterministic evaluations
+class Ceiling(NamedTuple):
+    """A module's ceiling: its best screened deterministic evaluation (-Oz's own when none passed)."""
+    oz: int
+    object_size: int
+    pipeline: str
+
+    @property
+    def log_ratio(self) -> float:
+        return math.log(self.object_size / self.oz)
+
+
+def module_ceilings(store: Store, modules: Sequence[str], screen: Optional[Verdicts] = None,
+                    tries: int = 0) -> dict[str, Ceiling]:
+    """Each module's best evaluation among its screened (passed), deterministic ones
     (``labels.best_screened``, which may screen up to ``tries`` winners per module on the
-    way); 0 (-Oz) when none passed."""
-    ceiling = {}
+    way); -Oz when none passed. Modules without an ok -Oz object are left out."""
+    ceilings = {}
     for module in modules:
         oz = store.evaluation(module, OZ)
         if oz is None or not oz.ok or not oz.object_size:
             continue
         best = best_screened(store, module, screen=screen, tries=tries)
-        ceiling[module] = 0.0 if best is None else math.log(best[0] / oz.object_size)
-    return ceiling
+        size, pipeline = best if best is not None else (oz.object_size, OZ)
+        ceilings[module] = Ceiling(oz.object_size, size, pipeline)
+    return ceilings
+
+
+def ceiling_of(store: Store, modules: Sequence[str], screen: Optional[Verdicts] = None,
+               tries: int = 0) -> dict[str, float]:
+    """``module_ceilings`` as log ratios to -Oz (0 where none passed)."""
+    return {m: c.log_ratio for m, c in module_ceilings(store, modules, screen, tries).items()}
+
+
+def best_in_pool(store: Store, module: str, pipelines: Sequence[str]) -> Optional[Evaluation]:
+    """The module's smallest ok evaluation of a pool pipeline (None when none was measured ok)."""
+    order = {p: i for i, p in enumerate(pipelines)}  # ties go to the pipeline earlier in the pool
+    measured = [e for e in store.evaluations(module) if e.pipeline in order and e.ok and e.object_size]
+    return min(measured, key=lambda e: (e.object_size, order[e.pipeline]), default=None)

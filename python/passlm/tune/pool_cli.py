@@ -31,7 +31,8 @@ when none is smaller) by pool size on a split, and its share of the ceiling
 (each module's best screened deterministic pipeline in the store); with
 --screen-winners N, up to N of each module's winners never screened are
 screened on the way, best first, until one passes (--screen-minutes bounds
-the time; verdicts are cached in the store)."""
+the time; verdicts are cached in the store). --json adds, per module, its
+ceiling pipeline and its best pool pipeline with their object sizes."""
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -66,6 +67,8 @@ def register(subparsers) -> argparse.ArgumentParser:
 def cmd_pool(args: argparse.Namespace) -> int:
     if bool(args.output) == bool(args.report):
         raise UsageError("give either -o POOL.json (build a pool) or --report POOL.json")
+    if args.output and (args.split or args.screen_winners):
+        raise UsageError("--split and --screen-winners go with --report (a pool is built from the training split)")
     if args.sample is not None and args.sample < 1:
         raise UsageError(f"--sample must be at least 1 (got {args.sample})")
     if args.size < 1:
@@ -107,7 +110,7 @@ def _build(store, args) -> int:
 
 def _report(store, args) -> int:
     from ..engine.coreset import Coreset
-    from .pool import Verdicts, ceiling_of, oracle_by_size
+    from .pool import Verdicts, module_ceilings, oracle_by_size
 
     pipelines = list(Coreset.load(args.report).pipelines)
     split = args.split or "test"
@@ -118,10 +121,11 @@ def _report(store, args) -> int:
         raise UserError(f"{args.db}: no modules in split '{split}'"
                         + (f" with {args.min_evaluations} evaluations" if args.min_evaluations is not None else ""))
     verdicts = Verdicts(store, None if args.screen_minutes is None else 60 * args.screen_minutes)
-    ceiling = ceiling_of(store, modules, verdicts, args.screen_winners)
-    rows = oracle_by_size(store, pipelines, modules, ceiling=ceiling)
+    ceilings = module_ceilings(store, modules, verdicts, args.screen_winners)
+    rows = oracle_by_size(store, pipelines, modules, ceiling={m: c.log_ratio for m, c in ceilings.items()})
     if args.json:
-        print(json.dumps({"pool": args.report, "split": split, "rows": rows}, indent=1))
+        print(json.dumps({"pool": args.report, "split": split, "rows": rows,
+                          "modules": [_module_row(store, m, c, pipelines) for m, c in ceilings.items()]}, indent=1))
         return 0
     print(f"{'P':>5}  {'oracle':>8}  {'of ceiling':>10}  {'wins':>5}  {'full rows':>9}")
     for r in rows:
@@ -132,3 +136,14 @@ def _report(store, args) -> int:
           f"{'n/a' if ceiling is None else f'{ceiling * 100:+.2f}%'} geomean on {rows[0]['modules']} modules "
           f"of split '{split}'")
     return 0
+
+
+def _module_row(store, module: str, ceiling, pipelines: list) -> dict:
+    """What a record keeps of a module: its ceiling and its best pool pipeline, as object sizes."""
+    from .pool import best_in_pool
+
+    best = best_in_pool(store, module, pipelines)
+    return {"hash": module, "package": store.module_info(module)["package"], "oz_object_size": ceiling.oz,
+            "ceiling_object_size": ceiling.object_size, "ceiling_pipeline": ceiling.pipeline,
+            "pool_object_size": None if best is None else best.object_size,
+            "pool_pipeline": None if best is None else best.pipeline}
