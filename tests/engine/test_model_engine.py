@@ -11,7 +11,8 @@ import pytest
 import passlm
 from passlm.compile import c_to_ir
 from passlm.engine import Candidate, EngineSpecError, make_engine
-from passlm.engine.model import DEFAULT_MODEL_DIR
+from passlm.defaults import OZ
+from passlm.engine.model import DEFAULT_MODEL_DIR, _up_to_k_trials
 from passlm.pipelines.space import is_deterministic
 from support import REPO
 
@@ -102,3 +103,19 @@ def test_a_shipped_model_is_named_by_its_bare_name(tmp_path, monkeypatch):
     assert model.model_dir("other") == Path("other")  # not shipped: a path
     assert identity.resolve_engine_spec("model:mine") == "model:mine"  # a name stays a name in records
     assert identity.model_hash("model:mine") is not None
+
+
+@pytest.mark.parametrize("k", [1, 4])
+def test_the_shipped_ranker_proposes_k_trials_besides_oz(example_irs, k):
+    ranker = make_engine("model:ranker")
+    for name, text in example_irs.items():
+        pipelines = [c.pipeline for c in ranker.predict(text, k)]
+        assert len([p for p in pipelines if p != OZ]) == k, name  # -Oz costs the guard no trial
+        assert OZ not in pipelines[1:] and len(set(pipelines)) == len(pipelines), name
+
+
+def test_an_answer_that_is_oz_takes_none_of_the_k_places():
+    answers = [(OZ, 0.0), ("function(sroa)", 0.1), ("function(gvn)", 0.05), ("globaldce", 0.01)]
+    assert [c.pipeline for c in _up_to_k_trials(answers, 2)] == [OZ, "function(sroa)", "function(gvn)"]
+    assert [c.pipeline for c in _up_to_k_trials(answers[1:], 2)] == ["function(sroa)", "function(gvn)"]
+    assert _up_to_k_trials(answers, 0) == []

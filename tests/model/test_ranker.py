@@ -29,9 +29,9 @@ def test_candidates_are_best_predicted_first_and_oz_without_confidence(ranker):
     scores = [0.05, -0.01, -0.02, 0.3]  # log ratios: gvn,Oz best, then globaldce
     ranker.config.margin = 0.0
     assert [p for p, _ in ranker.candidates(scores, 3)] == ["function(gvn),default<Oz>", "globaldce", "function(sroa)"]
-    ranker.config.margin = 0.05  # a 2 % predicted gain is not enough: -Oz first, the best next
-    assert [p for p, _ in ranker.candidates(scores, 3)] == [OZ, "function(gvn),default<Oz>", "globaldce"]
-    assert ranker.candidates(scores, 1)[0] == (OZ, 0.0)
+    ranker.config.margin = 0.05  # a 2 % predicted gain is not enough: -Oz first (no trial), then 2 to try
+    assert [p for p, _ in ranker.candidates(scores, 2)] == [OZ, "function(gvn),default<Oz>", "globaldce"]
+    assert ranker.candidates(scores, 1) == [(OZ, 0.0), ("function(gvn),default<Oz>", pytest.approx(0.02))]
 
 
 def test_batched_scores_equal_single_ones(ranker, example_texts):
@@ -48,7 +48,8 @@ def test_save_and_load_through_the_model_engine(ranker, tmp_path, example_texts)
     assert not any(p.suffix in (".bin", ".pt", ".pkl") for p in (tmp_path / "r").rglob("*"))
     engine = make_engine(f"model:{tmp_path / 'r'}")
     answer = engine.predict(example_texts["sort"], 3)
-    assert len({c.pipeline for c in answer}) == 3
+    trials = {c.pipeline for c in answer} - {OZ}
+    assert len(trials) == 3 and len(answer) in (3, 4)
     assert all(c.pipeline in POOL or c.pipeline == OZ for c in answer)
     with pytest.raises(ValueError, match="no such model directory"):
         make_engine(f"model:{tmp_path / 'missing'}")
@@ -89,12 +90,12 @@ def test_candidates_after_the_first_cover_the_nearest_training_rows(small_tokeni
     assert lm.order(scores, 2) == [0, 2]  # the complement, not the near copy
     lm.config.neighbours = 0
     assert lm.order(scores, 2) == [0, 1]
-    lm.config.neighbours, lm.config.margin = 6, 0.06  # nothing predicted to win by 6 %: -Oz first
-    assert lm.order(scores, 3) == [None, 0, 2]
-    assert [p for p, _ in lm.candidates(scores, 3)] == [OZ, POOL[0], POOL[2]]
+    lm.config.neighbours, lm.config.margin = 6, 0.06  # nothing predicted to win by 6 %: -Oz first,
+    assert lm.order(scores, 2) == [None, 0, 2]  # which costs no trial: k pool pipelines follow it
+    assert [p for p, _ in lm.candidates(scores, 3)] == [OZ, POOL[0], POOL[2], POOL[1]]
     lm.save(tmp_path / "r")
     again = RankerLM.load(tmp_path / "r")
-    assert torch.equal(again.rows, rows) and again.order(scores, 3) == [None, 0, 2]
+    assert torch.equal(again.rows, rows) and again.order(scores, 2) == [None, 0, 2]
     (tmp_path / "r" / "neighbours.safetensors").unlink()
     with pytest.raises(ValueError, match="neighbours=6 needs"):
         RankerLM.load(tmp_path / "r")

@@ -1,7 +1,8 @@
 """Engines: what proposes pipelines for a module.
 
 Every engine has ``predict(ir_text, k, facts=None) -> list[Candidate]``,
-best first. An engine spec string picks one (``PASSLM_ENGINE``, ``--engine``):
+best first: k pipelines to try, and -Oz where the engine ranks it (the guard
+measures -Oz anyway, so it is not one of the k). An engine spec string picks one (``PASSLM_ENGINE``, ``--engine``):
 
 ``fixed:P1|P2|...``
     the same pipelines for every module (``|`` separates candidates).
@@ -20,9 +21,11 @@ best first. An engine spec string picks one (``PASSLM_ENGINE``, ``--engine``):
     the same prompt sent to an OpenAI-compatible completions endpoint.
 ``coreset:FILE`` / ``coreset:default``
     the k pipelines that together cover a training corpus best (greedy set
-    cover over the label store); ``coreset:default``, shipped in the package,
-    is the cover of passlm's screened pool and the default engine: it
-    measured best on the held-out packages and needs no model.
+    cover over the label store); ``coreset:cover``, shipped in the package,
+    is the cover of passlm's screened pool (it measures best on the held-out
+    packages), ``coreset:default`` the same pool covered per second of trial,
+    the default engine: nearly as good and cheaper in a build; neither needs
+    a model.
 
 Another package adds an engine kind through the entry-point group
 ``passlm.engines``: the entry point's name is the kind, its object a callable

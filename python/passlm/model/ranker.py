@@ -16,7 +16,7 @@ What it predicts, per pipeline p: ``log(size_p / size_-Oz)`` of the module's
 object, the quantity the headline geomean averages.
 
 Which k it proposes: the first is the pipeline predicted smallest (or -Oz,
-below the margin). A guard then keeps the best of the k, so the others should
+below the margin, and then k more, since -Oz costs the guard no trial). A guard then keeps the best of the k, so the others should
 *complement* the first on modules like this one; the k predicted smallest
 tend to be near copies of one another (they win and lose together). With
 ``neighbours`` n > 0, the rest are the greedy set cover (the coreset's rule)
@@ -191,7 +191,8 @@ class RankerLM:
         others, which a guard measures against -Oz and keeps only when they win,
         start with the predicted smallest (when it is not first), then the
         module docstring's cover of the nearest training rows, then the
-        predicted order."""
+        predicted order. A first -Oz costs no trial (the guard measures -Oz
+        anyway), so it takes none of the k places: k pool pipelines follow it."""
         predicted = sorted(range(len(scores)), key=lambda i: (scores[i], i))
         best = predicted[0]
         first = best if -scores[best] > self.config.margin else None
@@ -200,7 +201,8 @@ class RankerLM:
             covered = self._cover(scores, k, best)
             chosen = set(covered)
             others = covered + [i for i in predicted if i not in chosen]
-        return ([first] + [i for i in others if i != first])[:k]
+        trials = [i for i in others if i != first][:k if first is None else k - 1]
+        return [first] + trials
 
     def _cover(self, scores: list[float], limit: int, start: int) -> list[int]:
         """Greedy set cover (the coreset's rule; ties to the lower index) of the
