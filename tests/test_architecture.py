@@ -24,7 +24,7 @@ LAYERS = [
     ["passlm.engine", "passlm.tune"],
     # 4: applications: evaluation, training, serving, the plugin's bridge, the text tasks, the demo, gym
     ["passlm.eval", "passlm.train", "passlm.server", "passlm.bridge", "passlm.text", "passlm.demo",
-     "passlm.gym"],
+     "passlm.gym", "passlm.gym_cli"],
     # 5: the command line
     ["passlm.cli", "passlm.__main__"],
 ]

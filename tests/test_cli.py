@@ -71,6 +71,7 @@ def test_info_does_not_import_torch(passlm_exe):
         "from passlm.cli import main\n"
         "assert main(['info']) == 0\n"
         "assert 'torch' not in sys.modules\n"
+        "assert 'gymnasium' not in sys.modules  # passlm gym registers without the [gym] extra\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -214,6 +214,7 @@ SUBCOMMANDS = {
     "cache": ("passlm.server.cli", "register"),
     "disasm": ("passlm.text.cli", "register_disasm"),
     "emulate": ("passlm.text.cli", "register_emulate"),
+    "gym": ("passlm.gym_cli", "register"),
 }
 #: Commands under a subcommand that live in a higher layer than it: registered
 #: into what the subcommand's register function returns (its subparsers).

@@ -56,11 +56,31 @@ def test_summary_is_a_geometric_mean_over_oz():
 def test_the_baseline_command_prints_json_and_writes_the_output_file(tmp_path, capsys):
     import json
 
+    from passlm.cli import main
+
     out = tmp_path / "r.json"
-    assert baselines.main(["--benchmark", str(EXAMPLES / "sort.c"), "--search", "random", "--budget", "3",
-                           "--json", "-o", str(out)]) == 0
+    assert main(["gym", "baselines", "--benchmark", str(EXAMPLES / "sort.c"), "--search", "random", "--budget", "3",
+                 "--json", "-o", str(out)]) == 0
     printed = json.loads(capsys.readouterr().out)  # the rows went to stderr
     assert printed["summary"]["modules"] == 1 and json.loads(out.read_text()) == printed
+    assert printed["arguments"]["budget"] == 3 and "func" not in printed["arguments"]
+
+
+@pytest.mark.parametrize("arguments, status, message", [
+    (["--benchmark", "/no/such/dir", "--search", "random", "--budget", "2"], 1, "no such file or folder"),
+    (["--benchmark", "examples", "--search", "random", "--budget", "0"], 2, "--budget: must be at least 1"),
+    (["--benchmark", "examples", "--search", "random", "--budget", "2", "--limit", "0"], 2, "--limit"),
+    (["--benchmark", "examples", "--search", "annealing", "--budget", "2"], 2, "invalid choice"),
+])
+def test_bad_baseline_arguments_are_one_error_line_and_no_file(arguments, status, message, tmp_path, capsys):
+    from passlm.cli import main
+
+    out = tmp_path / "r.json"
+    assert main(["gym", "baselines", *arguments, "-o", str(out)]) == status
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not out.exists()
+    assert main(["gym"]) == 2 and "baselines" in capsys.readouterr().err
 
 
 def test_the_prior_plays_the_engine_s_candidates_element_by_element(tmp_path):

@@ -1,8 +1,10 @@
 """Baseline agents for passlm/PhaseOrdering-v0, each one command:
 
-    python -m passlm.gym.baselines --benchmark store:corpus.db#test --search random --budget 1000
-    python -m passlm.gym.baselines --benchmark examples --search greedy --budget 10
-    python -m passlm.gym.baselines --benchmark examples --search prior --budget 20 --engine model:ranker
+    passlm gym baselines --benchmark store:corpus.db#test --search random --budget 1000
+    passlm gym baselines --benchmark examples --search greedy --budget 10
+    passlm gym baselines --benchmark examples --search prior --budget 20 --engine model:ranker
+
+(``passlm.gym_cli`` is that command; ``run`` and ``summary`` are what it calls.)
 
 - ``random``: episodes of ``--episode-length`` uniformly random actions
   until ``--budget`` steps are spent on a module; the best module any prefix
@@ -26,18 +28,14 @@ llvm-size (``replay``). ``--limit N`` takes N modules of the dataset, drawn with
 """
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
 from .env import PhaseOrderingEnv
 
-SEARCHES = ("random", "greedy", "prior")
 
 
 @dataclass
@@ -175,44 +173,3 @@ def run(spec: str, search: str, budget: int, episode_length: int = 20, limit: in
         return results
     finally:
         env.close()
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m passlm.gym.baselines", description=__doc__.splitlines()[0])
-    parser.add_argument("--benchmark", required=True, help="a file, a folder or store:PATH#SPLIT")
-    parser.add_argument("--search", choices=SEARCHES, required=True)
-    parser.add_argument("--budget", type=int, required=True,
-                        help="random, prior: steps per module; greedy: at most steps")
-    parser.add_argument("--engine", default="model:ranker", help="prior: the engine whose candidates are played")
-    parser.add_argument("--episode-length", type=int, default=20)
-    parser.add_argument("--limit", type=int, help="modules drawn from the dataset (default all)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", action="store_true", help="print the results and summary as JSON on stdout")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the results and summary as JSON to FILE")
-    parser.add_argument("--replay", action="store_true",
-                        help="check every best pipeline with opt | llc | llvm-size afterwards")
-    args = parser.parse_args(argv)
-
-    text = sys.stderr if args.json else sys.stdout  # --json keeps stdout for the JSON
-
-    def show(r: Result) -> None:
-        print(f"{r.improvement:+8.2%} {r.oz_object_size:8d} -> {r.best_object_size:8d} {r.evaluations:6d} evals "
-              f"{r.seconds:7.1f} s  {r.benchmark}", file=text, flush=True)
-
-    results = run(args.benchmark, args.search, args.budget, args.episode_length, args.limit, args.seed, show,
-                  args.replay, args.engine)
-    total = summary(results)
-    print(f"{args.search} search, budget {args.budget}: {total['modules']} modules ({total['empty']} with an empty"
-          f" -Oz object left out), {total['geomean']:+.2%} geomean over -Oz, {total['beat_oz']} beat -Oz,"
-          f" {total['worse_than_oz']} worse, {total['seconds']} s", file=text)
-    document = {"arguments": vars(args), "summary": total, "results": [asdict(r) for r in results]}
-    if args.output:
-        with open(args.output, "w") as out:
-            json.dump(document, out, indent=1)
-    if args.json:
-        print(json.dumps(document, indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
