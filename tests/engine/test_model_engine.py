@@ -10,9 +10,9 @@ import pytest
 
 import passlm
 from passlm.compile import c_to_ir
-from passlm.engine import Candidate, EngineSpecError, make_engine
+from passlm.engine import Candidate, EngineSpecError, make_engine, up_to_k_trials
 from passlm.defaults import OZ
-from passlm.engine.model import DEFAULT_MODEL_DIR, _up_to_k_trials
+from passlm.engine.model import DEFAULT_MODEL_DIR
 from passlm.pipelines.space import is_deterministic
 from support import REPO
 
@@ -115,7 +115,7 @@ def test_the_shipped_ranker_proposes_k_trials_besides_oz(example_irs, k):
 
 
 def test_an_answer_that_is_oz_takes_none_of_the_k_places():
-    answers = [(OZ, 0.0), ("function(sroa)", 0.1), ("function(gvn)", 0.05), ("globaldce", 0.01)]
-    assert [c.pipeline for c in _up_to_k_trials(answers, 2)] == [OZ, "function(sroa)", "function(gvn)"]
-    assert [c.pipeline for c in _up_to_k_trials(answers[1:], 2)] == ["function(sroa)", "function(gvn)"]
-    assert _up_to_k_trials(answers, 0) == []
+    answers = [Candidate(p) for p in (OZ, "function(sroa)", "function(gvn)", "globaldce")]
+    assert [c.pipeline for c in up_to_k_trials(answers, 2)] == [OZ, "function(sroa)", "function(gvn)"]
+    assert [c.pipeline for c in up_to_k_trials(answers[1:], 2)] == ["function(sroa)", "function(gvn)"]
+    assert up_to_k_trials(answers, 0) == []

@@ -136,6 +136,16 @@ def test_aggregates_match_a_hand_computation(tiny_suite, tmp_path, eval_command)
     assert "2/3" in next(line for line in lines if line.startswith("autotuner "))
 
 
+def test_a_candidate_that_is_oz_is_no_trial_so_k_others_follow_it(tiny_suite, tmp_path, eval_command):
+    out = tmp_path / "e.json"
+    ok(eval_command(tiny_suite, "--engine", f"fixed:{OZ}|{TOP1}|{SECOND}", "-k", "2", "-o", out))
+    for row in json.loads(out.read_text())["modules"]:
+        assert [c["pipeline"] for c in row["candidates"]] == [OZ, TOP1, SECOND]  # 2 trials, as the plugin measures
+        assert row["top1"]["object_size"] == row["Oz"]["object_size"]
+        sizes = [row["Oz"]["object_size"]] + [c["object_size"] for c in row["candidates"][1:]]
+        assert row["best_of_k_guarded"]["object_size"] == min(sizes)
+
+
 def test_json_is_complete(tiny_suite, tmp_path, eval_command):
     out = tmp_path / "sub" / "e.json"
     ok(eval_command(tiny_suite, "--engine", ENGINE, "-k", "2", "--seed", "7", "-o", out))

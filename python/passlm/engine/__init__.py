@@ -49,12 +49,25 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Protocol
 
 from ..defaults import DEFAULT_ENGINE  # noqa: F401  (re-exported)
+from ..defaults import OZ
 
 
 @dataclass(frozen=True)
 class Candidate:
     pipeline: str
     score: float = 0.0
+
+
+def up_to_k_trials(candidates, k: int) -> list[Candidate]:
+    """The first candidates, best first, up to k trials: the guard measures -Oz
+    anyway, so a candidate that is -Oz costs no trial and takes none of the k places."""
+    kept, trials = [], 0
+    for candidate in candidates:
+        if trials == k:
+            break
+        kept.append(candidate)
+        trials += candidate.pipeline != OZ
+    return kept
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from . import Candidate, EngineSpecError, ModuleFacts
+from . import Candidate, EngineSpecError, ModuleFacts, up_to_k_trials
 
 
 @dataclass(frozen=True)
@@ -20,4 +20,4 @@ class FixedEngine:
         return cls(pipelines)
 
     def predict(self, ir_text: str, k: int, facts: Optional[ModuleFacts] = None) -> list[Candidate]:
-        return [Candidate(p, 1.0 / (rank + 1)) for rank, p in enumerate(self.pipelines[:k])]
+        return up_to_k_trials([Candidate(p, 1.0 / (rank + 1)) for rank, p in enumerate(self.pipelines)], k)

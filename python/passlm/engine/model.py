@@ -25,8 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from ..defaults import OZ
-from . import Candidate, EngineSpecError, ModuleFacts
+from . import Candidate, EngineSpecError, ModuleFacts, up_to_k_trials
 
 SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL_DIR = SHIPPED_MODELS / "default"
@@ -71,7 +70,7 @@ class ModelEngine:
         answers, cut = self.lm.predict(ir_text, max(1, k))
         self.stats["predictions"] += 1
         self.stats["cut"] += int(cut)
-        return _up_to_k_trials(answers, k)
+        return up_to_k_trials([Candidate(pipeline, score) for pipeline, score in answers], k)
 
     def predict_batch(self, irs: list[str], k: int) -> list[list[Candidate]]:
         """``predict`` for several modules in one batched decoding (the server's batches)."""
@@ -79,16 +78,5 @@ class ModelEngine:
         answers = self.lm.candidates_batch([e.ids for e in encoded], max(1, k))
         self.stats["predictions"] += len(irs)
         self.stats["cut"] += sum(e.cut for e in encoded)
-        return [_up_to_k_trials(a, k) for a in answers]
+        return [up_to_k_trials([Candidate(pipeline, score) for pipeline, score in a], k) for a in answers]
 
-
-def _up_to_k_trials(answers: list[tuple[str, float]], k: int) -> list[Candidate]:
-    """The answers, best first, up to k trials: the guard measures -Oz anyway, so an
-    answer that is -Oz costs no trial and takes none of the k places."""
-    candidates, trials = [], 0
-    for pipeline, score in answers:
-        if trials == k:
-            break
-        candidates.append(Candidate(pipeline, score))
-        trials += pipeline != OZ
-    return candidates

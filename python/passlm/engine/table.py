@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
 from ..jsonformat import read_document, write_document
-from . import Candidate, EngineSpecError, ModuleFacts
+from . import Candidate, EngineSpecError, ModuleFacts, up_to_k_trials
 
 FORMAT = "passlm-table"
 VERSION = 1
@@ -42,7 +42,7 @@ class TableEngine:
 
     def predict(self, ir_text: str, k: int, facts: Optional[ModuleFacts] = None) -> list[Candidate]:
         key = facts.hash if facts and facts.hash else _hash_of(ir_text)
-        return [Candidate(p, 1.0 / (rank + 1)) for rank, p in enumerate(self.modules.get(key, ())[:k])]
+        return up_to_k_trials([Candidate(p, 1.0 / (rank + 1)) for rank, p in enumerate(self.modules.get(key, ()))], k)
 
 
 def _hash_of(ir_text: str) -> str:

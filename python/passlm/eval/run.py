@@ -62,7 +62,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..engine import Candidate, ModuleFacts, make_engine
+from ..engine import Candidate, ModuleFacts, make_engine, up_to_k_trials
 from ..defaults import OZ
 from ..store import Evaluation
 from ..engine import identity
@@ -151,10 +151,11 @@ def predict(engine, module: SuiteModule, k: int, seed: int) -> Prediction:
         answer = engine.predict(ir_text, k, facts)
         latency = time.perf_counter() - start
         condensed = None if cut_before is None else stats["cut"] > cut_before
-        candidates = tuple(answer)[:k]
-        for c in candidates:
+        answer = tuple(answer)
+        for c in answer:
             if not isinstance(c, Candidate) or not isinstance(c.pipeline, str):
                 raise TypeError(f"engine returned {c!r}, expected Candidate(pipeline, score)")
+        candidates = tuple(up_to_k_trials(answer, k))  # as the plugin measures them: -Oz is no trial
     except Exception as e:  # an engine's failure is a failed prediction
         return Prediction((), "engine-error", f"{type(e).__name__}: {e}", time.perf_counter() - start)
     if not candidates:
