@@ -21,7 +21,10 @@ def read_json(path: str | Path, noun: str, error: ErrorType = ValueError) -> Any
     try:
         text = Path(path).read_text()
     except FileNotFoundError:
-        raise error(f"{path}: no such {noun} file") from None
+        # A relative path is read from the working directory, which in a recursive build is each
+        # compiler's own: say which one, so that PASSLM_ENGINE=coreset:REL.json is easy to fix.
+        where = "" if Path(path).is_absolute() else f" (relative to {Path.cwd()})"
+        raise error(f"{path}: no such {noun} file{where}") from None
     except IsADirectoryError:
         raise error(f"{path}: is a directory, not a {noun} file") from None
     except UnicodeDecodeError:

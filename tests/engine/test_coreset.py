@@ -258,3 +258,12 @@ def test_shipped_coresets_by_bare_name_and_a_local_file_of_that_name_wins(tmp_pa
     assert coreset_file("cover") == Path("cover")  # a local path is never shadowed by a shipped name
     assert coreset_file("nothing-shipped") == Path("nothing-shipped")
     assert resolve_engine_spec("coreset:default") == "coreset:default"  # the same wherever it is read
+
+
+def test_a_missing_relative_file_names_the_directory_it_was_looked_for_in(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a compiler of a recursive build runs in its own directory
+    with pytest.raises(EngineSpecError, match=f"c.json: no such coreset file \\(relative to {tmp_path}\\)"):
+        make_engine("coreset:c.json")
+    with pytest.raises(EngineSpecError) as info:
+        make_engine(f"coreset:{tmp_path / 'c.json'}")
+    assert "relative to" not in str(info.value)
