@@ -173,3 +173,7 @@ def run(spec: str, search: str, budget: int, episode_length: int = 20, limit: in
         return results
     finally:
         env.close()
+
+
+if __name__ == "__main__":  # the command moved; say where, rather than exit 0 having done nothing
+    raise SystemExit("python -m passlm.gym.baselines is now 'passlm gym baselines' (same arguments)")
