@@ -2,7 +2,8 @@
 
 Every engine has ``predict(ir_text, k, facts=None) -> list[Candidate]``,
 best first: k pipelines to try, and -Oz where the engine ranks it (the guard
-measures -Oz anyway, so it is not one of the k). An engine spec string picks one (``PASSLM_ENGINE``, ``--engine``):
+measures -Oz anyway, so it is not one of the k; ``up_to_k_trials``). An
+engine spec string picks one (``PASSLM_ENGINE``, ``--engine``):
 
 ``fixed:P1|P2|...``
     the same pipelines for every module (``|`` separates candidates).

@@ -79,4 +79,3 @@ class ModelEngine:
         self.stats["predictions"] += len(irs)
         self.stats["cut"] += sum(e.cut for e in encoded)
         return [up_to_k_trials([Candidate(pipeline, score) for pipeline, score in a], k) for a in answers]
-

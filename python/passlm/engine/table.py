@@ -42,7 +42,8 @@ class TableEngine:
 
     def predict(self, ir_text: str, k: int, facts: Optional[ModuleFacts] = None) -> list[Candidate]:
         key = facts.hash if facts and facts.hash else _hash_of(ir_text)
-        return up_to_k_trials([Candidate(p, 1.0 / (rank + 1)) for rank, p in enumerate(self.modules.get(key, ()))], k)
+        pipelines = self.modules.get(key, ())
+        return up_to_k_trials([Candidate(p, 1.0 / (rank + 1)) for rank, p in enumerate(pipelines)], k)
 
 
 def _hash_of(ir_text: str) -> str:

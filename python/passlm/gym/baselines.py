@@ -37,7 +37,6 @@ import numpy as np
 from .env import PhaseOrderingEnv
 
 
-
 @dataclass
 class Result:
     benchmark: str

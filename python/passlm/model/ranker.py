@@ -16,9 +16,10 @@ What it predicts, per pipeline p: ``log(size_p / size_-Oz)`` of the module's
 object, the quantity the headline geomean averages.
 
 Which k it proposes: the first is the pipeline predicted smallest (or -Oz,
-below the margin, and then k more, since -Oz costs the guard no trial). A guard then keeps the best of the k, so the others should
-*complement* the first on modules like this one; the k predicted smallest
-tend to be near copies of one another (they win and lose together). With
+below the margin, and then k more, since -Oz costs the guard no trial). A
+guard then keeps the best of the k, so the others should *complement* the
+first on modules like this one; the k predicted smallest tend to be near
+copies of one another (they win and lose together). With
 ``neighbours`` n > 0, the rest are the greedy set cover (the coreset's rule)
 of the matrix rows of the n training modules whose measured rows are nearest
 to the predicted one (``neighbours.safetensors``), then the predicted order.
