@@ -55,6 +55,25 @@ def test_engine_failures_are_one_line_error_replies(tmp_path):
     assert answer == {"version": 2, "reply": "error", "error": "RuntimeError: engine exploded"}
 
 
+class TooManyCandidates:
+    """An engine of another package that ignores k."""
+
+    needs = frozenset()
+
+    def predict(self, ir_text, k, facts=None):
+        from passlm.engine import Candidate
+
+        return [Candidate(p) for p in ("gvn", "default<Oz>", "sroa", "dse", "licm")]
+
+
+def test_the_plugin_is_sent_up_to_k_trials_whatever_the_engine_returns(monkeypatch):
+    monkeypatch.setitem(bridge._engines, "many:x", TooManyCandidates())
+    monkeypatch.setenv("PASSLM_SERVER", "off")
+    answer = json.loads(bridge.handle(request(engine="many:x", k=2)))
+    # the plugin measures every candidate it gets; -Oz takes none of the k trials
+    assert [c["pipeline"] for c in answer["candidates"]] == ["gvn", "default<Oz>", "sroa"]
+
+
 def test_a_verdict_in_process_is_acknowledged_and_dropped():
     verdict = messages.verdict("fixed:gvn", "h", "guard", ["gvn"], "gvn", 10, 12)
     assert json.loads(bridge.handle(json.dumps(verdict))) == messages.verdict_reply()

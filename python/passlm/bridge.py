@@ -38,7 +38,7 @@ IN_PROCESS = "in-process\n"
 
 
 def _in_process(request: dict, spec: str) -> dict:
-    from .engine import ModuleFacts, make_engine
+    from .engine import ModuleFacts, make_engine, plugin_candidates
 
     engine = _engines.get(spec)
     if engine is None:
@@ -50,7 +50,7 @@ def _in_process(request: dict, spec: str) -> dict:
         return messages.verdict_reply()  # only a server keeps verdicts
     facts = ModuleFacts(**request["module"])
     candidates = engine.predict(request["ir"], request["k"], facts=facts)
-    return messages.predict_reply([{"pipeline": c.pipeline, "score": c.score} for c in candidates], needs)
+    return messages.predict_reply(plugin_candidates(candidates, request["k"]), needs)
 
 
 def _through_server(request: dict, spec: str) -> dict:

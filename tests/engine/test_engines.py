@@ -68,3 +68,11 @@ def test_python_engine_calls_the_function(tmp_path):
     assert engine.predict("ir", 2, ModuleFacts()) == [Candidate("gvn", 0.9), Candidate("sroa", 0.5)]
     with pytest.raises(EngineSpecError, match="no function 'nothere'"):
         make_engine(f"python:{path}:nothere")
+
+
+def test_python_engine_answers_up_to_k_trials_whatever_the_function_returns(tmp_path):
+    path = tmp_path / "many.py"
+    path.write_text("def all_of_them(ir, k, facts):\n    return ['default<Oz>', 'gvn', 'sroa', 'dse', 'licm']\n")
+    engine = make_engine(f"python:{path}:all_of_them")
+    # -Oz costs no trial: k=2 keeps it and the next two.
+    assert [c.pipeline for c in engine.predict("ir", 2)] == ["default<Oz>", "gvn", "sroa"]

@@ -71,6 +71,13 @@ def up_to_k_trials(candidates, k: int) -> list[Candidate]:
     return kept
 
 
+def plugin_candidates(candidates, k: int) -> list[dict]:
+    """An engine's answer as the plugin is sent it ({pipeline, score} dicts), up
+    to k trials: the plugin measures every candidate it gets, and an engine of
+    another package may return more than k (the bridge and the server send this)."""
+    return [{"pipeline": c.pipeline, "score": c.score} for c in up_to_k_trials(candidates, k)]
+
+
 @dataclass(frozen=True)
 class ModuleFacts:
     """What the plugin knows of a module besides its IR."""

@@ -9,7 +9,7 @@ import importlib.util
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from . import Candidate, EngineSpecError, ModuleFacts
+from . import Candidate, EngineSpecError, ModuleFacts, up_to_k_trials
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ class PythonFunctionEngine:
         if not isinstance(answer, (list, tuple)):
             raise TypeError(f"engine function returned {type(answer).__name__}, expected a list of pipelines")
         candidates = []
-        for rank, item in enumerate(answer[:k]):
+        for rank, item in enumerate(answer):
             pipeline, score = (item, 1.0 / (rank + 1)) if isinstance(item, str) else item
             if not isinstance(pipeline, str):
                 raise TypeError(f"engine function returned a non-string pipeline {pipeline!r}")
             candidates.append(Candidate(pipeline, float(score)))
-        return candidates
+        return up_to_k_trials(candidates, k)

@@ -97,7 +97,9 @@ class EngineSlot:
 
     def predict_batch(self, irs: list[str], k: int) -> list[list[dict]]:
         """Candidates for several modules: one batched call when the engine has one."""
+        from ..engine import plugin_candidates
+
         engine = self.engine()
         batch = getattr(engine, "predict_batch", None)
         answers = batch(irs, k) if batch else [engine.predict(ir, k) for ir in irs]
-        return [[{"pipeline": c.pipeline, "score": c.score} for c in candidates] for candidates in answers]
+        return [plugin_candidates(candidates, k) for candidates in answers]
