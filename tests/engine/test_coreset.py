@@ -204,7 +204,7 @@ def test_per_second_prefers_the_cheap_pipeline_of_nearly_equal_gain(tmp_path):
     with timed_store(tmp_path) as s:
         modules = s.module_hashes(split="train")
         assert build_coreset(s, modules, k=1).pipelines == (DEAR,)  # by gain alone
-        coreset = build_coreset(s, modules, k=2, per_second=True)
+        coreset = build_coreset(s, modules, k=2, cost_exponent=1)
     assert coreset.pipelines == (CHEAP, DEAR)
     assert [st.cost for st in coreset.steps] == pytest.approx([1.0, 5.0])
     assert coreset.steps[0].improvement == pytest.approx(0.10)
@@ -212,7 +212,7 @@ def test_per_second_prefers_the_cheap_pipeline_of_nearly_equal_gain(tmp_path):
 
 def test_per_second_keeps_the_dear_pipeline_when_its_gain_pays_for_it(tmp_path):
     with timed_store(tmp_path, dear_seconds=1.1) as s:  # 2 points more for 10 % more time
-        assert build_coreset(s, s.module_hashes(split="train"), k=1, per_second=True).pipelines == (DEAR,)
+        assert build_coreset(s, s.module_hashes(split="train"), k=1, cost_exponent=1).pipelines == (DEAR,)
 
 
 def test_per_second_skips_pipelines_never_timed_and_the_cost_round_trips(tmp_path):
@@ -220,12 +220,21 @@ def test_per_second_skips_pipelines_never_timed_and_the_cost_round_trips(tmp_pat
         for m in s.module_hashes(split="train"):
             evaluate(s, m, "globaldce", 50)  # the best of all, but no seconds recorded
         screen(s, "globaldce", "pass")
-        coreset = build_coreset(s, s.module_hashes(split="train"), per_second=True)
+        coreset = build_coreset(s, s.module_hashes(split="train"), cost_exponent=1)
     assert "globaldce" not in coreset.pipelines
     path = tmp_path / "c.json"
     coreset.save(path)
     assert json.loads(path.read_text())["steps"][0]["cost"] == pytest.approx(1.0)
     assert Coreset.load(path) == coreset
+
+
+def test_a_cost_exponent_between_trades_gain_against_cost(tmp_path):
+    with timed_store(tmp_path, dear_seconds=1.3) as s:  # DEAR: 21 % more log gain for 30 % more time
+        modules = s.module_hashes(split="train")
+        assert build_coreset(s, modules, k=1, cost_exponent=1).pipelines == (CHEAP,)
+        assert build_coreset(s, modules, k=1, cost_exponent=0.5).pipelines == (DEAR,)
+        with pytest.raises(CoresetError, match="the cost exponent must be between 0 and 4"):
+            build_coreset(s, modules, cost_exponent=-1)
 
 
 def test_leave_out_drops_pipelines_running_a_named_pass_at_any_nesting(tmp_path):

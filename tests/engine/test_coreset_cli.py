@@ -74,13 +74,20 @@ def test_command_with_a_pool_chooses_among_it_on_the_rows_that_cover_it(store, t
     assert "no module has a matrix row over 90%" in capsys.readouterr().err
 
 
-def test_command_per_second_and_leave_out(tmp_path, capsys):
+def test_command_cost_exponent_and_leave_out(tmp_path, capsys):
     with timed_store(tmp_path) as s:
         path = s.path
     out = tmp_path / "c.json"
     assert main(["--db", str(path), "--per-second", "-o", str(out)]) == 0
     table = capsys.readouterr().out
     assert "cost (-Oz=1)" in table and Coreset.load(out).pipelines == (CHEAP, DEAR)
+    assert main(["--db", str(path), "--cost-exponent", "1", "-o", str(out)]) == 0
+    assert Coreset.load(out).pipelines == (CHEAP, DEAR)
+    assert main(["--db", str(path), "--cost-exponent", "1", "--per-second", "-o", str(out)]) == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+    for bad in ("5", "-1", "nan", "x"):
+        assert main(["--db", str(path), "--cost-exponent", bad, "-o", str(out)]) == 2
+        assert f"--cost-exponent: expected a number from 0 to 4, got '{bad}'" in capsys.readouterr().err
     assert main(["--db", str(path), "--leave-out", "sroa", "-o", str(out)]) == 0
     assert Coreset.load(out).pipelines == (DEAR,)
     assert main(["--db", str(path), "--leave-out", ",", "-o", str(out)]) == 2

@@ -25,13 +25,14 @@ was not measured cannot be claimed. The coreset's numbers are therefore a
 lower bound on what the chosen pipelines do on these modules, and pipelines
 measured on more modules are favoured; fill the matrix for a fair choice.
 
-With ``per_second``, each next pipeline is instead the one with the most of
-that gain per unit of its trial's cost: its evaluation seconds over -Oz's,
-each summed over the modules where the store timed both (a pipeline never
-timed there is no candidate). The plugin's guard runs a trial per candidate,
-so this keeps the first k cheap to measure for little loss of cover; the
-steps then record each pipeline's ``cost``. ``leave_out`` names passes no
-chosen pipeline may run (``pipelines.space.runs_any``).
+With a ``cost_exponent`` a > 0, each next pipeline is instead the one with
+the most of that gain over cost ** a, where cost is its trial's: its
+evaluation seconds over -Oz's, each summed over the modules where the store
+timed both (a pipeline never timed there is no candidate). a = 1 is gain per
+second of trial; a = 0.5 trades between the two. The
+plugin's guard runs a trial per candidate, so a cheap first k keeps builds
+fast; the steps then record each pipeline's ``cost``. ``leave_out`` names
+passes no chosen pipeline may run (``pipelines.space.runs_any``).
 
 Per step it records the cumulative improvement over -Oz on those modules,
 ``1 - exp(mean log ratio)`` (the headline metric; best-of-the-first-i with
@@ -187,10 +188,10 @@ def trial_costs(store: Store, modules: Iterable[str]) -> dict[str, float]:
 
 def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: str = "size",
                   screened_only: bool = True, source: Optional[str] = None,
-                  allowed: Optional[Callable[[str], bool]] = None, per_second: bool = False,
+                  allowed: Optional[Callable[[str], bool]] = None, cost_exponent: float = 0.0,
                   leave_out: Iterable[str] = ()) -> Coreset:
     """The greedy set cover of the module docstring: up to k pipelines, best first
-    (by gain per unit of trial cost with ``per_second``).
+    (by gain over trial cost ** ``cost_exponent``: 0 is gain alone, 1 gain per second).
 
     Reads every ok evaluation once (``store.iter_ok``); screening is looked up
     only for pipelines that beat -Oz on at least one of ``modules``. ``allowed``,
@@ -200,6 +201,8 @@ def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: 
         raise CoresetError(f"unknown objective {objective!r} (known: {', '.join(OBJECTIVES)})")
     if k < 0:
         raise CoresetError(f"k must not be negative (got {k})")
+    if not 0 <= cost_exponent <= 4:
+        raise CoresetError(f"the cost exponent must be between 0 and 4 (got {cost_exponent})")
     wanted = dict.fromkeys(modules)
     oz: dict[str, int] = {}
     rows: list[tuple[str, str, int]] = []
@@ -240,10 +243,10 @@ def build_coreset(store: Store, modules: Iterable[str], k: int = 16, objective: 
         return math.fsum(lowered), len(lowered)  # fsum: exact, so equal pipelines tie exactly
 
     cost: dict[str, float] = {}
-    if per_second:
+    if cost_exponent > 0:
         cost = trial_costs(store, oz)
         gains = {p: g for p, g in gains.items() if p in cost}
-    per_cost = (lambda p: cost[p]) if per_second else (lambda p: 1.0)
+    per_cost = (lambda p: cost[p] ** cost_exponent) if cost_exponent > 0 else (lambda p: 1.0)
 
     # Lazy greedy: the gain of a pipeline only shrinks as others are chosen (submodular), and its cost
     # is fixed, so a stale heap entry is an upper bound; an entry re-evaluated and still first (ties

@@ -1,7 +1,7 @@
 """``passlm coreset``: the k pipelines that together cover a corpus best.
 
     passlm coreset --db DB [--split train] [-k 16] [--objective size]
-                   [--no-screened-only] [--pool POOL.json] [--per-second]
+                   [--no-screened-only] [--pool POOL.json] [--cost-exponent A | --per-second]
                    [--leave-out PASS,...] -o FILE.json
 
 ``register(subparsers)`` adds the subcommand to passlm's parser.
@@ -12,6 +12,7 @@ evaluations), 2 for usage errors (-k 0 among them).
 from __future__ import annotations
 
 import argparse
+import math
 import sqlite3
 from pathlib import Path
 
@@ -30,11 +31,13 @@ With --pool POOL.json (passlm pool), the candidates are the pool's pipelines
 and the modules those whose matrix row measures at least 90 % of the pool
 (the rows a ranker of that pool trains on): the like-for-like baseline of a
 ranker at k.
-With --per-second, each step adds the pipeline with the most improvement per
-unit of its trial's cost (its evaluation seconds over -Oz's, summed over the
-modules where the store timed both): the plugin's guard measures each of the
-first k in a trial, so a cheap first k keeps builds fast. With --leave-out,
-no chosen pipeline runs the passes named."""
+With --cost-exponent A, each step adds the pipeline with the most improvement
+over cost ** A, its trial's cost being its evaluation seconds over -Oz's,
+summed over the modules where the store timed both: the plugin's guard
+measures each of the first k in a trial, so a cheap first k keeps builds
+fast. A = 1 (--per-second) is improvement per second of trial; A = 0.5
+trades between that and improvement alone. With --leave-out, no chosen
+pipeline runs the passes named."""
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -47,6 +50,16 @@ def register(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
+def cost_exponent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 4:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 4, got '{text}'")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", required=True, metavar="DB", help="the corpus store (passlm data build, tune)")
     parser.add_argument("--split", default="train", help="the modules of this split (default train)")
@@ -57,8 +70,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="every evaluated pipeline is a candidate, not only those that passed screening")
     parser.add_argument("--pool", metavar="POOL.json",
                         help="choose among this pool's pipelines, on the modules whose matrix row covers it")
-    parser.add_argument("--per-second", action="store_true",
-                        help="choose by improvement per unit of trial cost (seconds relative to -Oz's)")
+    costs = parser.add_mutually_exclusive_group()
+    costs.add_argument("--cost-exponent", type=cost_exponent, default=0.0, metavar="A",
+                       help="choose by improvement over trial cost ** A (cost: seconds relative to -Oz's; "
+                            "default 0, improvement alone)")
+    costs.add_argument("--per-second", action="store_true", help="the same as --cost-exponent 1")
     parser.add_argument("--leave-out", type=command.name_list, default=(), metavar="PASS[,PASS...]",
                         help="passes no chosen pipeline may run, e.g. attributor-cgscc,attributor-light")
     parser.add_argument("-o", "--output", required=True, metavar="FILE.json", help="write the coreset to FILE.json")
@@ -93,7 +109,8 @@ def cmd_coreset(args: argparse.Namespace) -> int:
                 allowed = pool.__contains__
             coreset = build_coreset(store, modules, k=args.k, objective=args.objective,
                                     screened_only=args.screened_only, source=f"{args.db}:{args.split}",
-                                    allowed=allowed, per_second=args.per_second, leave_out=args.leave_out)
+                                    allowed=allowed, leave_out=args.leave_out,
+                                    cost_exponent=1.0 if args.per_second else args.cost_exponent)
     except sqlite3.DatabaseError as e:
         raise CoresetError(f"{args.db}: not a passlm store ({e})") from None
     coreset.save(args.output)
