@@ -16,7 +16,7 @@ namespace passlm {
 
 struct Options {
   std::string Engine;      // PASSLM_ENGINE; "" = the Python side's default
-  unsigned K = 4;          // PASSLM_K: candidates asked of the engine
+  unsigned K = 3;          // PASSLM_K: candidates asked of the engine (Python: DEFAULT_K)
   bool Guard = true;       // PASSLM_GUARD: keep the smallest of candidates and -Oz
   bool Print = false;      // PASSLM_PRINT: one line per module on stderr
   bool Strict = false;     // PASSLM_STRICT: failures are errors

@@ -11,6 +11,11 @@ from typing import Optional
 #: model load. (C++: passlm::DefaultEngineSpec in cpp/plugin/ServerClient.h.)
 DEFAULT_ENGINE = "coreset:default"
 
+#: The candidates the plugin asks of the engine (PASSLM_K) and ``passlm eval``
+#: measures by default: with the default engine, cold builds stay within 2.5x
+#: plain clang's time (bench/bench_build.py). (C++: passlm::Options::K.)
+DEFAULT_K = 3
+
 #: The baseline pipeline, clang -Oz's middle end: what every figure is
 #: measured against, what the guard keeps when nothing is smaller, and the
 #: fallback when anything fails. (C++: passlm::BaselinePipeline in Core.h.)

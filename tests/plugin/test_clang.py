@@ -54,19 +54,22 @@ def test_baseline_engine_object_equals_plain_clang_oz(tools, plugin, tmp_path):
 
 
 @pytest.mark.parametrize("name", ["interp", "bigint"])
-def test_by_default_the_shipped_coreset_chooses(tools, plugin, tmp_path, llvm_size, example_bcs, name):
-    """No PASSLM_ENGINE: clang asks coreset:default for 4 candidates; the guard keeps one of them or -Oz."""
+def test_by_default_the_shipped_coreset_chooses(tools, plugin, tmp_path, llvm_size, example_bcs, debug_line, name):
+    """No PASSLM_ENGINE nor PASSLM_K: clang asks coreset:default for DEFAULT_K candidates and
+    measures each beside -Oz; the guard keeps one of them or -Oz."""
     import passlm
+    from passlm.defaults import DEFAULT_K
     from passlm.engine import make_engine
 
     src, exe = EXAMPLES / f"{name}.c", tmp_path / name
-    env = {"PASSLM_PRINT": "1"}  # and no PASSLM_ENGINE (run() clears PASSLM_*)
+    env = {"PASSLM_PRINT": "1", "PASSLM_DEBUG": "1"}  # and no PASSLM_ENGINE (run() clears PASSLM_*)
     result = clang_plugin(tools, plugin, ["-c", src, "-o", tmp_path / "p.o"], env)
     assert not warning_lines(result.stderr), result.stderr
+    assert int(debug_line(result.stderr)["trials"]) == DEFAULT_K + 1
     printed = re.search(r"^passlm: \S+: '(.*)' (\d+) bytes, -Oz (\d+) bytes", result.stderr, re.M)
     pipeline, size, oz = printed[1], int(printed[2]), int(printed[3])
     proposed = [c.pipeline for c in make_engine("coreset:default").predict(
-        passlm.Module.from_file(str(example_bcs[name])).to_text(), 4)]
+        passlm.Module.from_file(str(example_bcs[name])).to_text(), DEFAULT_K)]
     assert pipeline in proposed + ["default<Oz>"]
     run([tools["clang"], "-Oz", "-c", src, "-o", tmp_path / "oz.o"])
     assert size == berkeley_size(llvm_size, tmp_path / "p.o") <= berkeley_size(llvm_size, tmp_path / "oz.o") == oz

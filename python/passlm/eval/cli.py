@@ -24,7 +24,7 @@ from typing import Callable, Optional
 
 from .. import command
 from ..command import UsageError
-from ..defaults import DEFAULT_ENGINE
+from ..defaults import DEFAULT_ENGINE, DEFAULT_K
 
 DESCRIPTION = """\
 Evaluate an engine on a suite: object size and IR instruction count of every
@@ -63,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", metavar="SPEC",
                         help=f"engine spec (default: $PASSLM_ENGINE, else {DEFAULT_ENGINE})")
     parser.add_argument("-k", type=command.positive_int, metavar="N",
-                        help="candidates asked of the engine (default 4)")
+                        help=f"candidates asked of the engine (default {DEFAULT_K}, the plugin's)")
     parser.add_argument("--tuned", metavar="DB",
                         help="a store with autotuning results to compare with (its best screened deterministic "
                              "pipeline per module)")
@@ -161,7 +161,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.task == "disasm" or args.perplexity:
         return _text_task(args, show, done)
     settings = Settings(engine=args.engine or os.environ.get("PASSLM_ENGINE") or DEFAULT_ENGINE,
-                        k=4 if args.k is None else args.k, seed=args.seed or 0, tuned=args.tuned,
+                        k=DEFAULT_K if args.k is None else args.k, seed=args.seed or 0, tuned=args.tuned,
                         jobs=args.jobs or 2, timeout=args.timeout or 60.0, search=args.search or 0)
     from ..engine import make_engine
 

@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..engine import Candidate, ModuleFacts, make_engine, up_to_k_trials
-from ..defaults import OZ
+from ..defaults import DEFAULT_K, OZ
 from ..store import Evaluation
 from ..engine import identity
 from . import manifest
@@ -84,7 +84,7 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class Settings:
     engine: str
-    k: int = 4
+    k: int = DEFAULT_K
     seed: int = 0
     tuned: Optional[str] = None  # a Store with autotuning results
     jobs: int = 2
