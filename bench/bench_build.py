@@ -18,7 +18,7 @@ Each with:
   (d) the plugin with a warm cache (the server of (c) still running; a clean rebuild);
   (e) the plugin with a warm cache but no server running (it starts again and loads no model).
 
-The engine is the default (`coreset:default`, k=4, guard on; `--engine`, `--k`, `--no-guard`) on
+The engine is the default (`coreset:default`, k=3, guard on; `--engine`, `--k`, `--no-guard`) on
 the CPU; `--k 1,2,4,8` times every k in turn (the default-k table of the
 README). Every variant runs `--reps` times (default 3; (c) with a new empty
 cache and no server each time) and the medians are compared with (a) of the
@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Optional
 
 import passlm.paths
-from passlm.defaults import DEFAULT_ENGINE, OZ
+from passlm.defaults import DEFAULT_ENGINE, DEFAULT_K, OZ
 from passlm.server.client import resolve_spec
 
 REPO = Path(__file__).resolve().parents[1]
@@ -323,8 +323,8 @@ def main(argv=None) -> int:
                         help="a Debian autotools package of >= 50 C files not in the corpus (default grep)")
     parser.add_argument("--only", choices=("cmake", "bzip2", "autotools"), help="one project only")
     parser.add_argument("--engine", default=DEFAULT_ENGINE, help=f"PASSLM_ENGINE (default {DEFAULT_ENGINE})")
-    parser.add_argument("--k", default="4", help="PASSLM_K, candidates per module: one, or a list to time each "
-                                                 "in turn (default 4)")
+    parser.add_argument("--k", default=str(DEFAULT_K), help="PASSLM_K, candidates per module: one, or a list to "
+                                                         f"time each in turn (default {DEFAULT_K}, the plugin's)")
     parser.add_argument("--no-guard", action="store_true", help="PASSLM_GUARD=0: run the first candidate unmeasured")
     parser.add_argument("--variants", default=",".join(VARIANTS),
                         help=f"which builds to time (default all: {','.join(VARIANTS)}; (a) is always timed)")

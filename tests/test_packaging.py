@@ -167,7 +167,7 @@ def test_the_wheel_holds_its_data_and_no_path_of_its_build(wheel):
         metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     for shipped in ("passlm/py.typed", "passlm/_core.pyi", "passlm/examples/strings.c",
                     "passlm/screening/exitcode.status", "passlm/models/default/model.safetensors",
-                    "passlm/coresets/default.json", "passlm/coresets/cover.json"):
+                    "passlm/coresets/default.json", "passlm/coresets/cover.json", "passlm/coresets/per-second.json"):
         assert shipped in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     for built_here in (str(REPO), sys.prefix):

@@ -22,11 +22,12 @@ engine spec string picks one (``PASSLM_ENGINE``, ``--engine``):
     the same prompt sent to an OpenAI-compatible completions endpoint.
 ``coreset:FILE`` / ``coreset:default``
     the k pipelines that together cover a training corpus best (greedy set
-    cover over the label store); ``coreset:cover``, shipped in the package,
-    is the cover of passlm's screened pool (it measures best on the held-out
-    packages), ``coreset:default`` the same pool covered per second of trial,
-    the default engine: nearly as good and cheaper in a build; neither needs
-    a model.
+    cover over the label store). Shipped in the package, covers of passlm's
+    screened pool: ``coreset:default``, the default engine, weighs each
+    pipeline's gain against the square root of its trial's cost (best on the
+    held-out packages at the default k, with cold builds within 2.5x);
+    ``coreset:cover`` by gain alone, ``coreset:per-second`` by gain per
+    second of trial. None needs a model.
 
 Another package adds an engine kind through the entry-point group
 ``passlm.engines``: the entry point's name is the kind, its object a callable

@@ -50,10 +50,11 @@ The file is JSON::
 module) is informative only. ``steps`` may be left out of a hand-written file,
 and ``cost`` (trial seconds relative to -Oz's) out of a step.
 
-``coreset:default`` and ``coreset:cover`` are files shipped in the package
-(``coresets/NAME.json``, both covers of ``data/pool.json`` made by ``passlm
-coreset --pool``: ``default`` by gain per second of trial, ``cover`` by gain
-alone); any other argument is a path.
+``coreset:default``, ``coreset:cover`` and ``coreset:per-second`` are files
+shipped in the package (``coresets/NAME.json``, covers of ``data/pool.json``
+made by ``passlm coreset --pool``: ``default`` with a cost exponent of 0.5,
+``cover`` by gain alone, ``per-second`` by gain per second of trial); any
+other argument is a path.
 
 The engine answers every module with the first k pipelines in greedy order.
 A candidate's score is the marginal improvement of its step (cumulative
