@@ -29,10 +29,10 @@ With a ``cost_exponent`` a > 0, each next pipeline is instead the one with
 the most of that gain over cost ** a, where cost is its trial's: its
 evaluation seconds over -Oz's, each summed over the modules where the store
 timed both (a pipeline never timed there is no candidate). a = 1 is gain per
-second of trial; a = 0.5 trades between the two. The
-plugin's guard runs a trial per candidate, so a cheap first k keeps builds
-fast; the steps then record each pipeline's ``cost``. ``leave_out`` names
-passes no chosen pipeline may run (``pipelines.space.runs_any``).
+second of trial; a = 0.5 trades between the two. The plugin's guard runs a
+trial per candidate, so a cheap first k keeps builds fast; the steps then
+record each pipeline's ``cost``. ``leave_out`` names passes no chosen
+pipeline may run (``pipelines.space.runs_any``).
 
 Per step it records the cumulative improvement over -Oz on those modules,
 ``1 - exp(mean log ratio)`` (the headline metric; best-of-the-first-i with
