@@ -127,7 +127,7 @@ def validate(lm, rows: dict[str, list], encoded: dict[str, list[int]], train_row
              features: dict[str, list[int]]) -> dict:
     """Validation figures from the matrix (nothing compiled); sets the model's
     margin (best top-1 of those winning TOP1_WIN_RATIO : 1) and its neighbours
-    (best of 4, the k of the issue's figures; ties to fewer)."""
+    (best of 4, the k the model card reports; ties to fewer)."""
     if not rows:
         return {}
     modules = sorted(rows)
